@@ -390,3 +390,63 @@ export const HEADERS = {
   ip: 'Actor-Ip',
   retryAfter: 'Retry-After',
 } as const;
+
+/** An application of the organization (`GET /api/applications`). */
+export interface Application {
+  /** The application id (the value of the `Application-Id` header). */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** When it was created (ISO-8601). */
+  createdAt: string;
+}
+
+/** Response of `GET /api/applications`. */
+export interface ApplicationsResponse {
+  /** The organization's applications, oldest first. */
+  applications: Application[];
+}
+
+/** One distinct action recorded in the application (`GET /api/actions`). */
+export interface ActionSummary {
+  /** The action name. */
+  action: string;
+  /** How many entries carry it. */
+  count: number;
+  /** When it was last recorded (ISO-8601). */
+  lastRecordedAt: string;
+}
+
+/** Response of `GET /api/actions`: most recently recorded first. */
+export interface ActionsResponse {
+  /** The actions. */
+  actions: ActionSummary[];
+}
+
+/** Request of `POST /api/hooks`: deliver each new matching entry of the application to `targetUrl`. */
+export interface CreateHookRequest {
+  /** Where to POST each new entry (a `StoredEntry` as JSON). */
+  targetUrl: string;
+  /** Only entries by this actor. */
+  actorId?: string;
+  /** Only entries with this action. */
+  action?: string;
+  /** Only entries about this entity type. */
+  entityType?: string;
+}
+
+/** A webhook subscription (response of `POST /api/hooks`). */
+export interface HookSubscription {
+  /** Subscription id; `DELETE /api/hooks/{id}` removes it. */
+  id: string;
+  /** Where entries are delivered. */
+  targetUrl: string;
+  /** Actor filter, or `null`. */
+  actorId: string | null;
+  /** Action filter, or `null`. */
+  action: string | null;
+  /** Entity type filter, or `null`. */
+  entityType: string | null;
+  /** When it was created (ISO-8601). */
+  createdAt: string;
+}
