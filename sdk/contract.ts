@@ -268,6 +268,8 @@ export interface ListQuery {
   entityType?: string;
   /** Only entries about this entity id. */
   entityId?: string;
+  /** Only the entry recorded with this idempotency key (used by search-or-create). */
+  idempotencyKey?: string;
   /** Only entries recorded at or after this ISO-8601 date-time. */
   from?: string;
   /** Only entries recorded before this ISO-8601 date-time. */
