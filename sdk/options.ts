@@ -1,0 +1,150 @@
+/**
+ * The options of {@link AuditTrailClient}: what a caller may pass, the defaults, and the one pass that checks and
+ * completes them at construction.
+ *
+ * @packageDocumentation
+ */
+import type { Transport } from './transport/transport.js';
+
+/** Options of `new AuditTrailClient(options)`. */
+export interface ClientOptions {
+  /**
+   * Address of the audit-trail service: `http://` or `https://`, optionally with a path prefix, without
+   * credentials, query or fragment.
+   * @example 'https://audit.example.com'
+   */
+  baseUrl: string;
+  /** The organization id: the user name of HTTP Basic auth. */
+  organizationId: string;
+  /** The organization's API secret: the password of HTTP Basic auth. Never logged nor shown in errors. */
+  apiSecret: string;
+  /** The application whose trail this client writes and reads (sent as the `Application-Id` header). */
+  applicationId: string;
+  /**
+   * Deadline of each request, from sending to the whole response, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number;
+  /**
+   * Most sockets kept open to the service at once (keep-alive pool size).
+   * @default 16
+   */
+  maxSockets?: number;
+  /**
+   * Sends the requests instead of the built-in axios transport (tests, custom HTTP stacks). The transport adds
+   * the credentials itself; `close()` closes it.
+   * @default an axios transport with keep-alive agents
+   */
+  transport?: Transport;
+}
+
+/** Options after {@link normalizeOptions}: every default filled in, `baseUrl` without a trailing slash. */
+export type NormalizedOptions = Required<Omit<ClientOptions, 'transport'>> & Pick<ClientOptions, 'transport'>;
+
+/** Default values of the optional {@link ClientOptions}. */
+export const DEFAULTS = {
+  timeoutMs: 10_000,
+  maxSockets: 16,
+} as const satisfies Partial<ClientOptions>;
+
+/**
+ * Every option key, so an unknown one (a typo such as `secret`) is refused. Adding a member to ClientOptions
+ * without listing it here fails to compile.
+ */
+const OPTION_KEYS = {
+  baseUrl: true,
+  organizationId: true,
+  apiSecret: true,
+  applicationId: true,
+  timeoutMs: true,
+  maxSockets: true,
+  transport: true,
+} as const satisfies { [K in keyof ClientOptions]-?: true };
+
+/** setTimeout's largest delay; a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** Header values are Latin-1 on the wire; ids travel in headers, so they are printable ASCII. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+const fail = (option: string, problem: string): never => {
+  throw new TypeError(`AuditTrailClient option "${option}" ${problem}`);
+};
+
+function requiredText(options: ClientOptions, key: 'organizationId' | 'apiSecret' | 'applicationId'): string {
+  const value: unknown = options[key];
+  if (value === undefined || value === null || value === '') return fail(key, 'is required');
+  if (typeof value !== 'string') return fail(key, `must be a string, got ${typeof value}`);
+  if (value.trim() !== value) return fail(key, 'must not start or end with white space');
+  return value;
+}
+
+function normalizeBaseUrl(value: unknown): string {
+  if (value === undefined || value === null || value === '') return fail('baseUrl', 'is required');
+  if (typeof value !== 'string') return fail('baseUrl', `must be a string, got ${typeof value}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The value itself is not echoed: a malformed URL may still hold a password.
+    return fail('baseUrl', 'must be an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('baseUrl', 'must use http:// or https://');
+  if (url.username !== '' || url.password !== '') {
+    return fail('baseUrl', 'must not contain credentials; pass organizationId and apiSecret instead');
+  }
+  if (url.search !== '' || url.hash !== '') return fail('baseUrl', 'must not have a query or fragment');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function positiveInteger(value: unknown, key: 'timeoutMs' | 'maxSockets', max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    return fail(key, `must be an integer from 1 to ${max}`);
+  }
+  return value;
+}
+
+function isTransport(value: unknown): value is Transport {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Transport).send === 'function' &&
+    typeof (value as Transport).close === 'function'
+  );
+}
+
+/**
+ * Checks the options and fills in the defaults, in one pass, at construction. Throws a `TypeError` naming the
+ * option at fault (never echoing the secret).
+ */
+export function normalizeOptions(options: ClientOptions): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('AuditTrailClient needs an options object: { baseUrl, organizationId, apiSecret, applicationId }');
+  }
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(OPTION_KEYS, key)) fail(key, 'is not a known option');
+  }
+  const baseUrl = normalizeBaseUrl(options.baseUrl);
+  const organizationId = requiredText(options, 'organizationId');
+  if (!PRINTABLE_ASCII.test(organizationId)) fail('organizationId', 'must be printable ASCII');
+  // Basic auth splits user and password at the first colon.
+  if (organizationId.includes(':')) fail('organizationId', 'must not contain ":"');
+  const apiSecret = requiredText(options, 'apiSecret');
+  if (CONTROL_CHARACTERS.test(apiSecret)) fail('apiSecret', 'must not contain control characters');
+  const applicationId = requiredText(options, 'applicationId');
+  if (!PRINTABLE_ASCII.test(applicationId)) fail('applicationId', 'must be printable ASCII');
+  if (options.transport !== undefined && !isTransport(options.transport)) {
+    fail('transport', 'must have send() and close() methods');
+  }
+  const normalized: NormalizedOptions = {
+    baseUrl,
+    organizationId,
+    apiSecret,
+    applicationId,
+    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', MAX_TIMEOUT_MS) ?? DEFAULTS.timeoutMs,
+    maxSockets: positiveInteger(options.maxSockets, 'maxSockets', 1024) ?? DEFAULTS.maxSockets,
+  };
+  if (options.transport !== undefined) normalized.transport = options.transport;
+  return normalized;
+}
