@@ -1,0 +1,54 @@
+import { defineCreate, defineInputFields, type CreatePerform, type InferInputData } from 'zapier-platform-core';
+import type { Receipt } from '../sdk/contract.js';
+import { isValidationIssue, serializeEntry } from '../sdk/validation.js';
+import { buildLogRequest } from '../sdk/wire.js';
+import { sendWire } from '../lib/api.js';
+import { actionDropdown, applicationField } from '../lib/common-fields.js';
+import { entryField, withFieldLabels } from '../lib/entry-fields.js';
+import { entryFromInput } from '../lib/entry-input.js';
+import { LOGGED_ENTRY_OUTPUT_FIELDS } from '../lib/entry-output.js';
+import { loggedEntry } from '../lib/logged-entry.js';
+import { applicationOverride, targetApplication } from '../lib/target-application.js';
+import sample from '../samples/log_entry.json';
+
+const inputFields = defineInputFields([
+  entryField('actorId', { required: true }),
+  entryField('action', { required: true, ...actionDropdown }),
+  entryField('details', { type: 'text', required: false }),
+  entryField('actorDisplayName', { required: false }),
+  entryField('actorRoles', { list: true, required: false }),
+  entryField('entityType', { required: false }),
+  entryField('entityId', { required: false }),
+  entryField('occurredAt', { type: 'datetime', required: false }),
+  entryField('ip', { required: false }),
+  entryField('idempotencyKey', { required: false }),
+  applicationField,
+]);
+
+/** Validates the entry (no request is made for a bad one), records it and returns receipt + entry. */
+export const perform = (async (z, bundle) => {
+  const serialized = serializeEntry(entryFromInput(bundle.inputData));
+  if (isValidationIssue(serialized)) {
+    throw new z.errors.Error(`Cannot log this entry: ${withFieldLabels(serialized.message)}.`, serialized.code, 400);
+  }
+  const applicationId = targetApplication(z, bundle, bundle.inputData);
+  const receipt = await sendWire<Receipt>(z, bundle, buildLogRequest(serialized.entry), {
+    applicationId: applicationOverride(bundle.inputData),
+  });
+  return loggedEntry(receipt, serialized.entry, applicationId);
+}) satisfies CreatePerform<InferInputData<typeof inputFields>>;
+
+export default defineCreate({
+  key: 'log_entry',
+  noun: 'Log Entry',
+  display: {
+    label: 'Log Entry',
+    description: 'Logs an entry in a tamper-evident audit trail: who did what, to which entity, and when.',
+  },
+  operation: {
+    inputFields,
+    perform,
+    sample,
+    outputFields: LOGGED_ENTRY_OUTPUT_FIELDS,
+  },
+});

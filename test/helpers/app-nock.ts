@@ -1,0 +1,20 @@
+/**
+ * nock set-up for the app's wire tests. Jest may run several test files in one process, each with its own nock
+ * instance; `nock.restore()` in `afterAll` takes this file's interceptor off `http` so that a later file's nock is
+ * the only one answering (otherwise this one, with net connect re-enabled, lets requests through to DNS).
+ */
+import nock from 'nock';
+
+/** Blocks all network but 127.0.0.1, clears mocks after each test and uninstalls nock after the file. */
+export function useNock(): void {
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+  });
+  afterEach(() => nock.cleanAll());
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
+}
