@@ -1,0 +1,51 @@
+/** {@link HookRepository} on `node:sqlite`. */
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { HookRecord, HookRepository } from './repositories.js';
+
+type Row = Record<string, SQLInputValue>;
+
+const nullableText = (value: SQLInputValue | undefined): string | null => (value === null || value === undefined ? null : String(value));
+
+export class SqliteHookRepository implements HookRepository {
+  private readonly insertStatement: StatementSync;
+  private readonly deleteStatement: StatementSync;
+  private readonly listStatement: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.insertStatement = db.prepare(
+      'INSERT INTO hooks (id, application_id, target_url, actor_id, action, entity_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.deleteStatement = db.prepare('DELETE FROM hooks WHERE application_id = ? AND id = ?');
+    this.listStatement = db.prepare(
+      'SELECT id, application_id, target_url, actor_id, action, entity_type, created_at FROM hooks WHERE application_id = ? ORDER BY rowid',
+    );
+  }
+
+  insert(record: HookRecord): void {
+    this.insertStatement.run(
+      record.id,
+      record.applicationId,
+      record.targetUrl,
+      record.actorId,
+      record.action,
+      record.entityType,
+      record.createdAt,
+    );
+  }
+
+  delete(applicationId: string, id: string): boolean {
+    return Number(this.deleteStatement.run(applicationId, id).changes) > 0;
+  }
+
+  listForApplication(applicationId: string): HookRecord[] {
+    return (this.listStatement.all(applicationId) as Row[]).map((row) => ({
+      id: String(row['id']),
+      applicationId: String(row['application_id']),
+      targetUrl: String(row['target_url']),
+      actorId: nullableText(row['actor_id']),
+      action: nullableText(row['action']),
+      entityType: nullableText(row['entity_type']),
+      createdAt: String(row['created_at']),
+    }));
+  }
+}

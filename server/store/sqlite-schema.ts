@@ -1,0 +1,68 @@
+/**
+ * The SQLite schema. Entries are one chain per application (see docs/hash-chain.md): `(application_id, sequence)`
+ * is unique and every query is scoped to an application, so indexes lead with it.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS organizations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  secret_salt BLOB NOT NULL,
+  secret_hash BLOB NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS applications (
+  id TEXT PRIMARY KEY,
+  organization_id TEXT NOT NULL REFERENCES organizations(id),
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  -- The chain head is kept here, not derived from MAX(sequence): removing the newest rows does not rewind it,
+  -- so entries appended after a deletion leave a visible sequence gap.
+  head_sequence INTEGER NOT NULL DEFAULT 0,
+  head_hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS applications_by_organization ON applications (organization_id, created_at);
+
+CREATE TABLE IF NOT EXISTS entries (
+  id TEXT NOT NULL UNIQUE,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  sequence INTEGER NOT NULL,
+  timestamp TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  details TEXT,            -- JSON of the details (a JSON string or object), NULL when absent
+  actor_display_name TEXT,
+  actor_roles TEXT,        -- JSON array, NULL when absent
+  entity_type TEXT,
+  entity_id TEXT,
+  occurred_at TEXT,
+  ip TEXT,
+  idempotency_key TEXT,
+  previous_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  standalone_hash TEXT NOT NULL,
+  hash_version INTEGER NOT NULL,
+  UNIQUE (application_id, sequence)
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS entries_by_idempotency_key ON entries (application_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_by_actor ON entries (application_id, actor_id, sequence);
+CREATE INDEX IF NOT EXISTS entries_by_action ON entries (application_id, action, sequence);
+CREATE INDEX IF NOT EXISTS entries_by_entity ON entries (application_id, entity_type, entity_id, sequence);
+
+-- Entries are append-only: the server has no UPDATE or DELETE statement for them. Whoever holds the file can
+-- still edit it, which is what the hash chain makes visible.
+
+CREATE TABLE IF NOT EXISTS hooks (
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  target_url TEXT NOT NULL,
+  actor_id TEXT,
+  action TEXT,
+  entity_type TEXT,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS hooks_by_application ON hooks (application_id);
+`;

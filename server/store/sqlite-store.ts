@@ -1,0 +1,40 @@
+/** Opens the embedded SQLite store: `<dataDir>/audit-trail.db`, WAL mode, schema created on first open. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sqlite } from './sqlite-module.js';
+import { SCHEMA_SQL } from './sqlite-schema.js';
+import { SqliteEntryRepository } from './sqlite-entries-repository.js';
+import { SqliteHookRepository } from './sqlite-hooks-repository.js';
+import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
+import type { Store } from './repositories.js';
+
+/** File name of the database inside the data directory. */
+export const DATABASE_FILE = 'audit-trail.db';
+
+/** The database path for a data directory. */
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+/** Opens (creating when needed) the SQLite store in `dataDir`. */
+export function openSqliteStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const location = databasePath(dataDir);
+  const db = new sqlite.DatabaseSync(location, { enableForeignKeyConstraints: true });
+  // WAL lets readers (list, verify) run while a batch is being written; NORMAL sync is durable across process
+  // crashes in WAL mode and much faster than FULL. busy_timeout covers a second process (e.g. a CLI) on the file.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  db.exec(SCHEMA_SQL);
+  let open = true;
+  return {
+    tenants: new SqliteTenantRepository(db),
+    entries: new SqliteEntryRepository(db),
+    hooks: new SqliteHookRepository(db),
+    location,
+    close(): void {
+      if (!open) return;
+      open = false;
+      db.close();
+    },
+  };
+}
