@@ -7,6 +7,12 @@ import packageJson from './package.json';
 import authentication from './authentication.js';
 import { afters, befores } from './middleware.js';
 import logEntry from './creates/log_entry.js';
+import findLogEntries from './searches/find_log_entries.js';
+import newLogEntry from './triggers/new_log_entry.js';
+import newLogEntryInstant from './triggers/new_log_entry_instant.js';
+import integrityAlert from './triggers/integrity_alert.js';
+import applicationList from './triggers/application_list.js';
+import recentActionList from './triggers/recent_action_list.js';
 
 export default defineApp({
   version: packageJson.version,
@@ -18,9 +24,29 @@ export default defineApp({
   // middleware.ts maps 429 itself (Retry-After as seconds or a date, a message a user understands).
   flags: { throwForThrottlingEarly: false },
 
-  triggers: {},
-  searches: {},
+  triggers: {
+    [newLogEntry.key]: newLogEntry,
+    [newLogEntryInstant.key]: newLogEntryInstant,
+    [integrityAlert.key]: integrityAlert,
+    // Hidden: they fill the Application and Action dropdowns.
+    [applicationList.key]: applicationList,
+    [recentActionList.key]: recentActionList,
+  },
+  searches: {
+    [findLogEntries.key]: findLogEntries,
+  },
   creates: {
     [logEntry.key]: logEntry,
+  },
+  searchOrCreates: {
+    [findLogEntries.key]: {
+      key: findLogEntries.key,
+      display: {
+        label: 'Find or Log Entry',
+        description: 'Finds an audit trail entry (e.g. by Idempotency Key) and logs it if it is not there yet.',
+      },
+      search: findLogEntries.key,
+      create: logEntry.key,
+    },
   },
 });

@@ -1,0 +1,83 @@
+import { defineInputFields, defineSearch, type InferInputData, type SearchPerform } from 'zapier-platform-core';
+import { LIMITS, type ListQuery, type StoredEntry } from '../sdk/contract.js';
+import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../lib/common-fields.js';
+import { entryField, entryFieldLabel } from '../lib/entry-fields.js';
+import { STORED_ENTRY_OUTPUT_FIELDS } from '../lib/entry-output.js';
+import { filtersOf, listEntries } from '../lib/list-entries.js';
+import { applicationOverride } from '../lib/target-application.js';
+import sample from '../samples/stored_entry.json';
+
+/** Matches returned when Zapier does not ask for a number (the first one is what most Zaps use). */
+export const SEARCH_SIZE = 25;
+
+const inputFields = defineInputFields([
+  actorFilter,
+  actionFilter,
+  entityTypeFilter,
+  {
+    ...entryField('entityId', { required: false }),
+    helpText: `Only entries about the entity with exactly this ${entryFieldLabel('entityId')}, e.g. \`inv_123\`. Leave empty for any.`,
+  },
+  {
+    ...entryField('idempotencyKey', { required: false }),
+    helpText:
+      'Only the entry recorded with exactly this Idempotency Key. In a "Find or Log Entry" step, use the same key as in the Log Entry step so the entry is recorded once.',
+  },
+  {
+    key: 'from',
+    label: 'Recorded After',
+    type: 'datetime',
+    required: false,
+    helpText: 'Only entries the service recorded at or after this date and time.',
+  },
+  {
+    key: 'to',
+    label: 'Recorded Before',
+    type: 'datetime',
+    required: false,
+    helpText: 'Only entries the service recorded before this date and time.',
+  },
+  applicationField,
+]);
+
+/** An ISO-8601 date-time for the API, or a user-facing error for text that is not a date. */
+function isoOrThrow(z: Parameters<typeof perform>[0], label: string, value: string | undefined): string | undefined {
+  if (!value?.trim()) return undefined;
+  const time = Date.parse(value.trim());
+  if (Number.isNaN(time)) throw new z.errors.Error(`${label} must be a date and time, got "${value}".`, 'invalid_field', 400);
+  return new Date(time).toISOString();
+}
+
+/** The newest entries matching every given criterion; at least one criterion is needed. */
+export const perform = (async (z, bundle) => {
+  const input = bundle.inputData;
+  const query: ListQuery = {
+    ...filtersOf(input),
+    entityId: input.entityId?.trim() || undefined,
+    idempotencyKey: input.idempotencyKey?.trim() || undefined,
+    from: isoOrThrow(z, 'Recorded After', input.from),
+    to: isoOrThrow(z, 'Recorded Before', input.to),
+  };
+  // A search without criteria would always "find" the newest entry, so a Find-or-Log step would never log.
+  if (Object.values(query).every((value) => value === undefined)) {
+    throw new z.errors.Error('Give at least one search criterion, e.g. Actor ID or Idempotency Key.', 'missing_field', 400);
+  }
+  const limit = bundle.meta?.limit;
+  query.limit = typeof limit === 'number' && limit > 0 ? Math.min(limit, LIMITS.pageSize) : SEARCH_SIZE;
+  return listEntries(z, bundle, query, applicationOverride(input));
+}) satisfies SearchPerform<InferInputData<typeof inputFields>, StoredEntry>;
+
+export default defineSearch({
+  key: 'find_log_entries',
+  noun: 'Log Entry',
+  display: {
+    label: 'Find Log Entries',
+    description: 'Finds audit trail entries by actor, action, entity, idempotency key or time range, newest first.',
+  },
+  operation: {
+    inputFields,
+    perform,
+    sample,
+    outputFields: STORED_ENTRY_OUTPUT_FIELDS,
+  },
+});
