@@ -32,6 +32,10 @@ import {
   errorFromResponse,
   type OperationContext,
 } from './errors.js';
+import { ClientClosedError } from './delivery/errors.js';
+import { Publisher, type CloseOptions, type CloseResult } from './delivery/publisher.js';
+import { EMPTY_STATS, type DeliveryEventName, type DeliveryListener, type DeliveryStats } from './delivery/events.js';
+import type { NormalizedDeliveryOptions } from './delivery/options.js';
 import { normalizeOptions, type ClientOptions } from './options.js';
 import { AxiosTransport } from './transport/axios-transport.js';
 import type { Transport, TransportResponse } from './transport/transport.js';
@@ -130,6 +134,10 @@ export class AuditTrailClient {
   /** The secret and its Basic-auth form, to scrub from anything the service echoes back. */
   readonly #secrets: readonly string[];
   #closed = false;
+  readonly #delivery: NormalizedDeliveryOptions;
+  /** The `enqueue` pipeline, built on first use (at construction with a spool, to restore it at once). */
+  #publisher: Publisher | undefined;
+  #closing: Promise<CloseResult> | undefined;
 
   /**
    * @param options - Where the service is and whose credentials to use. Checked here: a missing or malformed
@@ -144,6 +152,52 @@ export class AuditTrailClient {
     const authorization = basicAuthorization(normalized.organizationId, normalized.apiSecret);
     this.#secrets = [normalized.apiSecret, authorization.slice('Basic '.length)];
     this.#transport = normalized.transport ?? new AxiosTransport(normalized);
+    this.#delivery = normalized.delivery;
+    if (this.#delivery.spool) this.#pipeline();
+  }
+
+  /**
+   * Queues an entry for batched delivery and returns at once: validated, given an idempotency key (unless it has
+   * one) and serialised now, sent later with retries; see docs/delivery.md. Returns `undefined` once accepted;
+   * only when the queue is full with `delivery.whenFull: 'block'` does it return a promise, resolved once the
+   * entry is accepted. `await client.enqueue(entry)` works in every case.
+   *
+   * @throws {@link ValidationError} for an invalid entry (nothing is queued); `QueueFullError` when full with
+   * `whenFull: 'throw'`; `ClientClosedError` after `close()`.
+   */
+  enqueue(entry: Entry): void | Promise<void> {
+    if (this.#closing) throw new ClientClosedError('enqueue failed: the client is closed', { operation: 'enqueue' });
+    return this.#pipeline().enqueue(entry);
+  }
+
+  /**
+   * Sends what is queued now and resolves once every entry enqueued before the call is delivered or failed.
+   * In a serverless handler, `await client.flush()` before returning.
+   */
+  flush(): Promise<void> {
+    return this.#publisher?.flush() ?? Promise.resolve();
+  }
+
+  /** Listens to a delivery event (`delivered`, `retrying`, `spooled`, `dropped`, `failed`, `drained`). */
+  on<K extends DeliveryEventName>(name: K, listener: DeliveryListener<K>): this {
+    this.#pipeline().on(name, listener);
+    return this;
+  }
+
+  /** Stops listening to a delivery event. */
+  off<K extends DeliveryEventName>(name: K, listener: DeliveryListener<K>): this {
+    this.#publisher?.off(name, listener);
+    return this;
+  }
+
+  /** Delivery counters, as of now. */
+  get stats(): DeliveryStats {
+    return this.#publisher?.stats ?? { ...EMPTY_STATS };
+  }
+
+  #pipeline(): Publisher {
+    this.#publisher ??= new Publisher({ transport: this.#transport, options: this.#delivery });
+    return this.#publisher;
   }
 
   /**
@@ -371,11 +425,21 @@ export class AuditTrailClient {
     await this.#send({ method: 'DELETE', path: PATHS.hook(hookId), headers: {} }, 'unsubscribeHook');
   }
 
-  /** Releases the pooled connections. Later calls fail with an {@link AuditTrailError}. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#transport.close();
+  /**
+   * Drains the `enqueue` queue (up to `timeoutMs`, default 30 s), then releases the pooled connections. Later
+   * calls fail with an {@link AuditTrailError}. Safe to call twice (the second call gets the same result).
+   *
+   * @returns Whether the queue drained, and exactly which entries were not delivered (with a spool, they stay in
+   * it for the next start).
+   */
+  close(options: CloseOptions = {}): Promise<CloseResult> {
+    this.#closing ??= (async () => {
+      const result = (await this.#publisher?.close(options)) ?? { drained: true, undelivered: [], keptInSpool: false };
+      this.#closed = true;
+      this.#transport.close();
+      return result;
+    })();
+    return this.#closing;
   }
 
   /**

@@ -56,6 +56,27 @@ export type {
   VerifyQuery,
   VerifyResult,
 } from './contract.js';
+export { ClientClosedError, QueueFullError } from './delivery/errors.js';
+export { DELIVERY_DEFAULTS } from './delivery/options.js';
+export type {
+  BeforeSendHook,
+  DeliveryOptions,
+  FsyncPolicy,
+  OverflowPolicy,
+  RetryOptions,
+  SpoolOptions,
+} from './delivery/options.js';
+export type {
+  DeliveredEntry,
+  DeliveryEventName,
+  DeliveryEvents,
+  DeliveryListener,
+  DeliveryStats,
+  FailedEntry,
+  FailureReason,
+  UndeliveredEntry,
+} from './delivery/events.js';
+export type { CloseOptions, CloseResult } from './delivery/publisher.js';
 export { validateEntry } from './validation.js';
 export type { ValidationIssue } from './validation.js';
 export { GENESIS_HASH, verifyChain } from './chain.js';

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { normalizeDeliveryOptions, type DeliveryOptions, type NormalizedDeliveryOptions } from './delivery/options.js';
 import type { Transport } from './transport/transport.js';
 
 /** Options of `new AuditTrailClient(options)`. */
@@ -36,10 +37,17 @@ export interface ClientOptions {
    * @default an axios transport with keep-alive agents
    */
   transport?: Transport;
+  /**
+   * How `enqueue` batches, retries, bounds memory and (optionally) spools entries to disk; see docs/delivery.md.
+   * With a `spool`, the client restores and sends what the spool holds as soon as it is constructed.
+   * @default batches of up to 250 entries / 512 KiB every 200 ms, 4 requests in flight, no spool
+   */
+  delivery?: DeliveryOptions;
 }
 
 /** Options after {@link normalizeOptions}: every default filled in, `baseUrl` without a trailing slash. */
-export type NormalizedOptions = Required<Omit<ClientOptions, 'transport'>> & Pick<ClientOptions, 'transport'>;
+export type NormalizedOptions = Required<Omit<ClientOptions, 'transport' | 'delivery'>> &
+  Pick<ClientOptions, 'transport'> & { delivery: NormalizedDeliveryOptions };
 
 /** Default values of the optional {@link ClientOptions}. */
 export const DEFAULTS = {
@@ -59,6 +67,7 @@ const OPTION_KEYS = {
   timeoutMs: true,
   maxSockets: true,
   transport: true,
+  delivery: true,
 } as const satisfies { [K in keyof ClientOptions]-?: true };
 
 /** setTimeout's largest delay; a longer one fires at once. */
@@ -144,6 +153,7 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     applicationId,
     timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', MAX_TIMEOUT_MS) ?? DEFAULTS.timeoutMs,
     maxSockets: positiveInteger(options.maxSockets, 'maxSockets', 1024) ?? DEFAULTS.maxSockets,
+    delivery: normalizeDeliveryOptions(options.delivery),
   };
   if (options.transport !== undefined) normalized.transport = options.transport;
   return normalized;
