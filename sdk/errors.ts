@@ -46,14 +46,15 @@ export interface AuditTrailErrorOptions {
 
 /** Base class of every error the SDK throws. */
 export class AuditTrailError extends Error {
+  // Optional members are `declare`d and set only when known, so logs show no `code: undefined` noise.
   /** The class name, for logs and `instanceof`-free checks. */
   override name: string = 'AuditTrailError';
   /** Machine-readable code: the server's {@link ErrorCode}, or a {@link NetworkErrorCode} for network failures. */
-  readonly code?: ErrorCode | NetworkErrorCode;
+  declare readonly code?: ErrorCode | NetworkErrorCode;
   /** HTTP status of the reply, when there was one. */
-  readonly status?: number;
+  declare readonly status?: number;
   /** Name of the operation that failed (e.g. `log`), when known. */
-  readonly operation?: string;
+  declare readonly operation?: string;
 
   /**
    * @param message - A complete sentence for a person; must not contain a credential.
@@ -84,7 +85,7 @@ export class AuthenticationError extends AuditTrailError {
 export class RateLimitError extends AuditTrailError {
   override name = 'RateLimitError' as const;
   /** How long the service asked to wait (from `Retry-After`), in milliseconds; `undefined` when it did not say. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
 
   /**
    * @param message - A complete sentence for a person.
@@ -112,9 +113,9 @@ export interface ValidationErrorOptions extends AuditTrailErrorOptions {
 export class ValidationError extends AuditTrailError {
   override name = 'ValidationError' as const;
   /** The field at fault (an entry field, a query parameter or an option), when known. */
-  readonly field?: string;
+  declare readonly field?: string;
   /** In a batch, the index of the entry at fault. */
-  readonly index?: number;
+  declare readonly index?: number;
 
   /**
    * @param message - A complete sentence for a person.
@@ -300,6 +301,15 @@ export function errorFromResponse(
   }
   if (status >= 500) {
     return new ServerError(`${where}: the audit-trail service had a problem.${detail} Retrying later may help.`, options);
+  }
+  if (status >= 300 && status < 400) {
+    // Redirects are not followed: they would carry the credentials to another address.
+    const location = headerValue(headers, 'location');
+    const target = location ? ` to ${location.split('?')[0]}` : '';
+    return new AuditTrailError(
+      `${where}: the service redirected${target}, which is not followed. Check the base URL (http:// or https://, path).`,
+      options,
+    );
   }
   return new AuditTrailError(`${where}: unexpected reply.${detail}`, options);
 }

@@ -90,12 +90,13 @@ export class AxiosTransport implements Transport {
   async send(request: WireRequest, options: SendOptions = {}): Promise<TransportResponse> {
     // One deadline for the whole exchange (axios' own timeout only covers socket inactivity), and the caller's
     // signal, folded into one controller: AbortSignal.any is missing from early Node 20 releases.
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, options.timeoutMs ?? this.#timeoutMs);
+    }, timeoutMs);
     const onAbort = (): void => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
@@ -111,7 +112,7 @@ export class AxiosTransport implements Transport {
       const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
       return { status: response.status, headers, body: parseBody(text, headers['content-type']) };
     } catch (error) {
-      throw this.#networkError(error, request, timedOut);
+      throw this.#networkError(error, request, timedOut, timeoutMs);
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -128,14 +129,16 @@ export class AxiosTransport implements Transport {
    * A {@link NetworkError} whose cause keeps only the message and code of the original: an axios error carries
    * the request config, and with it the Authorization header.
    */
-  #networkError(error: unknown, request: WireRequest, timedOut: boolean): NetworkError {
+  #networkError(error: unknown, request: WireRequest, timedOut: boolean, timeoutMs: number): NetworkError {
     const raw = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
     const rawCode = typeof raw.code === 'string' ? raw.code : typeof raw.cause?.code === 'string' ? raw.cause.code : '';
     const known = timedOut ? NETWORK_CODES['ETIMEDOUT'] : NETWORK_CODES[rawCode];
     const code: NetworkErrorCode = known?.code ?? 'ENETWORK';
     const text = known?.text ?? 'the request failed before a response arrived';
     const rawMessage = typeof raw.message === 'string' ? raw.message.split('\n')[0] ?? '' : '';
-    const cause = Object.assign(new Error(rawMessage || text), { code: rawCode || code });
+    const cause = timedOut
+      ? Object.assign(new Error(`no response within ${timeoutMs} ms`), { code })
+      : Object.assign(new Error(rawMessage || text), { code: rawCode || code });
     const path = request.path.split('?')[0];
     return new NetworkError(
       `${request.method} ${path} could not reach the audit-trail service at ${this.#baseUrl}: ${text} (${code}).`,
