@@ -1,0 +1,157 @@
+import nock from 'nock';
+import * as newLogEntry from '../../triggers/new_log_entry';
+import * as instant from '../../triggers/new_log_entry_instant';
+import { perform as integrityAlert } from '../../triggers/integrity_alert';
+import { perform as applicationList } from '../../triggers/application_list';
+import { perform as recentActionList } from '../../triggers/recent_action_list';
+import { LIMITS, PATHS, type StoredEntry, type VerifyResult } from '../../sdk/contract';
+import sample from '../../samples/stored_entry.json';
+import alertSample from '../../samples/integrity_alert.json';
+import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
+import { useNock } from '../helpers/app-nock';
+
+const entry = (n: number): StoredEntry => ({ ...(sample as StoredEntry), id: `entry-${n}`, sequence: n });
+const basic = `Basic ${Buffer.from(`${authData.organizationId}:${authData.apiSecret}`).toString('base64')}`;
+/** The service, answering only requests with the connection's credentials. */
+const api = () => nock(NOCK_BASE_URL, { reqheaders: { authorization: basic, 'application-id': authData.applicationId } });
+
+describe('triggers (wire shape, nock)', () => {
+  useNock();
+
+  describe('new_log_entry (polling)', () => {
+    it('asks for the newest entries matching the filters and returns them as they are', async () => {
+      const scope = api()
+        .get(PATHS.entries)
+        .query({ order: 'desc', actorId: 'ada@example.com', action: 'REFUND ISSUED', entityType: 'invoice', limit: '100' })
+        .reply(200, { entries: [entry(2), entry(1)], nextCursor: 'c' });
+      const result = await appTester(newLogEntry.perform, {
+        authData,
+        inputData: { actorId: ' ada@example.com ', action: 'REFUND ISSUED', entityType: 'invoice' },
+        meta: { limit: -1 },
+      });
+      expect(result.map((e) => e.id)).toEqual(['entry-2', 'entry-1']);
+      expect(result[0]).toEqual(entry(2));
+      scope.done();
+    });
+
+    it.each([
+      [{ isLoadingSample: true, limit: 50 }, '3'],
+      [{ isPopulatingDedupe: true }, String(LIMITS.pageSize)],
+      [{ limit: 7 }, '7'],
+      [{ limit: 5000 }, String(LIMITS.pageSize)],
+    ])('sizes the page from bundle.meta %j', async (meta, limit) => {
+      const scope = api().get(PATHS.entries).query({ order: 'desc', limit }).reply(200, { entries: [], nextCursor: null });
+      expect(await appTester(newLogEntry.perform, { authData, inputData: {}, meta })).toEqual([]);
+      scope.done();
+    });
+
+    it('sends the Application-Id of the step when one is picked', async () => {
+      const scope = nock(NOCK_BASE_URL)
+        .matchHeader('Application-Id', 'app_other')
+        .get(PATHS.entries)
+        .query(true)
+        .reply(200, { entries: [entry(1)], nextCursor: null });
+      await appTester(newLogEntry.perform, { authData, inputData: { applicationId: 'app_other' } });
+      scope.done();
+    });
+
+    it('fails the check when the service returns entries without ids (the deduper needs them)', async () => {
+      api().get(PATHS.entries).query(true).reply(200, { entries: [{ ...entry(1), id: undefined }], nextCursor: null });
+      const error = await thrownBy(() => appTester(newLogEntry.perform, { authData, inputData: {} }));
+      expect(error.name).toBe('CheckError');
+    });
+  });
+
+  describe('new_log_entry_instant (REST hook)', () => {
+    it('subscribes Zapier\'s targetUrl with the filters and returns the subscription', async () => {
+      const subscription = { id: 'hook_1', targetUrl: 'https://hooks.zapier.com/1/2', actorId: null, action: 'LOGIN', entityType: null, createdAt: '2026-01-31T12:00:00.000Z' };
+      const scope = api()
+        .post(PATHS.hooks, { targetUrl: 'https://hooks.zapier.com/1/2', action: 'LOGIN' })
+        .matchHeader('Content-Type', 'application/json')
+        .reply(201, subscription);
+      const result = await appTester(instant.performSubscribe, { authData, inputData: { action: 'LOGIN', actorId: '' }, targetUrl: 'https://hooks.zapier.com/1/2' });
+      expect(result).toEqual(subscription);
+      scope.done();
+    });
+
+    it('unsubscribes the id saved at subscribe time, percent-encoded', async () => {
+      const scope = api().delete('/api/hooks/hook%2F1').reply(204);
+      const result = await appTester(instant.performUnsubscribe, { authData, inputData: {}, subscribeData: { id: 'hook/1' } });
+      expect(result).toEqual({ id: 'hook/1' });
+      scope.done();
+    });
+
+    it('refuses to unsubscribe without subscription data, before any request', async () => {
+      const error = await thrownBy(() => appTester(instant.performUnsubscribe, { authData, inputData: {} }));
+      expect(error.message).toMatch(/no webhook subscription/);
+    });
+
+    it('passes the delivered entry on as the one trigger item', async () => {
+      const result = await appTester(instant.perform, { authData, inputData: {}, cleanedRequest: entry(9) });
+      expect(result).toEqual([entry(9)]);
+    });
+
+    it('lists recent entries in the same shape as a delivery (performList)', async () => {
+      const scope = api().get(PATHS.entries).query({ order: 'desc', entityType: 'invoice', limit: '3' }).reply(200, { entries: [entry(3)], nextCursor: null });
+      const result = await appTester(instant.performList, { authData, inputData: { entityType: 'invoice' }, meta: { isLoadingSample: true } });
+      expect(Object.keys(result[0] ?? {}).sort()).toEqual(Object.keys(sample).sort());
+      scope.done();
+    });
+  });
+
+  describe('integrity_alert', () => {
+    it('returns nothing while the chain verifies', async () => {
+      const scope = api().get(PATHS.verifyChain).reply(200, { valid: true, checked: 12, lastHash: 'ab'.repeat(32) } satisfies VerifyResult);
+      expect(await appTester(integrityAlert, { authData, inputData: {} })).toEqual([]);
+      scope.done();
+    });
+
+    it('returns one alert per break, with an id that names only the break (so Zapier fires once)', async () => {
+      const broken: VerifyResult = { valid: false, checked: 41, firstBadEntryId: alertSample.firstBadEntryId, firstBadSequence: 42, reason: 'standalone_hash_mismatch' };
+      api().get(PATHS.verifyChain).times(2).reply(200, broken);
+      const first = await appTester(integrityAlert, { authData, inputData: {} });
+      const second = await appTester(integrityAlert, { authData, inputData: {} });
+      expect(first).toHaveLength(1);
+      expect(first[0]?.id).toBe(`${authData.applicationId}:42:standalone_hash_mismatch`);
+      expect(second[0]?.id).toBe(first[0]?.id);
+      expect(first[0]).toMatchObject({
+        ...alertSample,
+        id: first[0]?.id,
+        applicationId: authData.applicationId,
+        message: alertSample.message.replace('app_default', authData.applicationId),
+        detectedAt: expect.stringMatching(/Z$/),
+      });
+      expect(Object.keys(first[0] ?? {}).sort()).toEqual(Object.keys(alertSample).sort());
+    });
+
+    it('uses the picked application in the header and the alert id', async () => {
+      nock(NOCK_BASE_URL)
+        .matchHeader('Application-Id', 'app_other')
+        .get(PATHS.verifyChain)
+        .reply(200, { valid: false, checked: 0, firstBadEntryId: 'e1', firstBadSequence: 1, reason: 'sequence_gap' });
+      const [alert] = await appTester(integrityAlert, { authData, inputData: { applicationId: 'app_other' } });
+      expect(alert?.id).toBe('app_other:1:sequence_gap');
+      expect(alert?.message).toMatch(/entries before it are missing/);
+    });
+  });
+
+  describe('hidden dropdown triggers', () => {
+    it('application_list: one choice per application, id + name', async () => {
+      const scope = api()
+        .get(PATHS.applications)
+        .reply(200, { applications: [{ id: 'app_billing', name: 'Billing', createdAt: '2026-01-01T00:00:00.000Z' }, { id: 'app_hr', name: 'HR', createdAt: '2026-01-02T00:00:00.000Z' }] });
+      const result = await appTester(applicationList, { authData, meta: { isFillingDynamicDropdown: true } });
+      expect(result.map(({ id, name }) => `${id}=${name}`)).toEqual(['app_billing=Billing', 'app_hr=HR']);
+      scope.done();
+    });
+
+    it('recent_action_list: the action is both the id and the label', async () => {
+      const scope = api()
+        .get(PATHS.actions)
+        .reply(200, { actions: [{ action: 'LOGIN', count: 3, lastRecordedAt: '2026-01-31T12:00:00.000Z' }] });
+      const result = await appTester(recentActionList, { authData, meta: { isFillingDynamicDropdown: true } });
+      expect(result).toEqual([{ id: 'LOGIN', action: 'LOGIN', count: 3, lastRecordedAt: '2026-01-31T12:00:00.000Z' }]);
+      scope.done();
+    });
+  });
+});
