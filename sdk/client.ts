@@ -489,7 +489,9 @@ export class AuditTrailClient {
   /** Defence in depth: nothing the service or a transport echoes may carry the secret into an error. */
   #scrub<E extends AuditTrailError>(error: E): E {
     for (const secret of this.#secrets) {
-      if (secret.length >= 4 && error.message.includes(secret)) error.message = error.message.split(secret).join('[redacted]');
+      if (secret.length < 4 || !error.message.includes(secret)) continue;
+      error.message = error.message.split(secret).join('[redacted]');
+      if (error.stack !== undefined) error.stack = error.stack.split(secret).join('[redacted]');
     }
     return error;
   }

@@ -6,14 +6,9 @@ import { GENESIS_HASH, chainHash, standaloneHash } from '../../../sdk/chain.js';
 import type { ClientOptions } from '../../../sdk/options.js';
 import type { Receipt, StoredEntry } from '../../../sdk/contract.js';
 
-export const BASE_URL = 'http://audit.test';
-export const ORG = 'org-1';
-/** Distinctive so a leak is easy to spot in any string. */
-export const SECRET = 'sup3r-s3cret-Value-9f8e7d';
-export const APP = 'app-1';
-/** The Basic value a correct client sends. */
-export const BASIC = `Basic ${Buffer.from(`${ORG}:${SECRET}`).toString('base64')}`;
-export const BASIC_B64 = BASIC.slice('Basic '.length);
+import { APP, BASE_URL, BASIC, ORG, SECRET } from './credentials.js';
+
+export { APP, BASE_URL, BASIC, BASIC_B64, ORG, SECRET } from './credentials.js';
 
 export function makeClient(overrides: Partial<ClientOptions> = {}): AuditTrailClient {
   return new AuditTrailClient({ baseUrl: BASE_URL, organizationId: ORG, apiSecret: SECRET, applicationId: APP, ...overrides });
