@@ -21,8 +21,14 @@ export default defineApp({
   authentication,
   beforeRequest: [...befores],
   afterResponse: [...afters],
-  // middleware.ts maps 429 itself (Retry-After as seconds or a date, a message a user understands).
-  flags: { throwForThrottlingEarly: false },
+  flags: {
+    // middleware.ts maps 429 itself (Retry-After as seconds or a date, a message a user understands).
+    throwForThrottlingEarly: false,
+    // Every request goes through z.request, which core logs anyway. Core's patch of http.request only handles
+    // the (options, callback) form and breaks (url, options, callback) calls of code sharing the process, e.g.
+    // the reference server's webhook delivery in the end-to-end tests.
+    skipHttpPatch: true,
+  },
 
   triggers: {
     [newLogEntry.key]: newLogEntry,
