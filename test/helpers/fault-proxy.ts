@@ -26,6 +26,8 @@ export interface FaultCounts {
   requests: number;
   /** Requests forwarded to the upstream. */
   forwarded: number;
+  /** Replies being held right now by a `delay` fault (stored upstream, not yet answered). */
+  held: number;
   /** Faults applied, by kind (`status` counted as `status-<code>`). */
   faults: Record<string, number>;
 }
@@ -57,7 +59,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const faults: Fault[] = [];
-  const counts: FaultCounts = { requests: 0, forwarded: 0, faults: {} };
+  const counts: FaultCounts = { requests: 0, forwarded: 0, held: 0, faults: {} };
   const count = (name: string): void => {
     counts.faults[name] = (counts.faults[name] ?? 0) + 1;
   };
@@ -118,8 +120,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     };
     if (fault?.kind === 'delay') {
       count('delay');
+      counts.held += 1;
       const timer = setTimeout(() => {
         timers.delete(timer);
+        counts.held -= 1;
         send();
       }, fault.ms);
       timers.add(timer);
