@@ -458,7 +458,7 @@ export class AuditTrailClient {
    */
   async #send(request: WireRequest, name: string): Promise<{ response: TransportResponse; operation: OperationContext }> {
     const operation: OperationContext = { name, method: request.method, path: request.path };
-    if (this.#closed) throw new AuditTrailError(`${name}: the client is closed`, { operation });
+    if (this.#closed) throw new ClientClosedError(`${name}: the client is closed`, { operation });
     let response: TransportResponse;
     try {
       response = await this.#transport.send(request, { timeoutMs: this.#timeoutMs });

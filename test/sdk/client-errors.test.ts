@@ -178,7 +178,7 @@ describe('after close', () => {
     await closed.close();
     await closed.close();
     const scope = api().get('/api/auth/check').reply(200, {});
-    await expect(closed.checkAuth()).rejects.toThrow('checkAuth: the client is closed');
+    await expect(closed.checkAuth()).rejects.toMatchObject({ name: 'ClientClosedError', message: 'checkAuth: the client is closed' });
     expect(scope.isDone()).toBe(false);
   });
 });
