@@ -1,0 +1,71 @@
+/**
+ * `audit-trail serve`: runs the server on the embedded SQLite store. On the first start with an empty database it
+ * creates an organization and application and prints their credentials as `export` lines; when the three
+ * AUDIT_TRAIL_* credential variables are set it seeds exactly those instead (again on every start: idempotent).
+ */
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { buildServer } from '../app.js';
+import { createTenant, seedTenant } from '../tenants.js';
+import { CLI_DEFAULTS, ENV, UsageError, credentialsFromEnv, exportLines } from './environment.js';
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function parsePort(value: string | undefined, source: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${source} must be a port number (0-65535), got "${value}"`);
+  return port;
+}
+
+/** Starts the server and resolves once it stops (on SIGINT/SIGTERM). */
+export async function serve(options: { host?: string; port?: string; data?: string }, env: Env, out: (line: string) => void): Promise<number> {
+  const host = options.host ?? CLI_DEFAULTS.host;
+  const port = parsePort(options.port, '--port') ?? parsePort(env[ENV.port], ENV.port) ?? CLI_DEFAULTS.port;
+  const dataDir = resolve(options.data ?? env[ENV.dataDir] ?? CLI_DEFAULTS.dataDir);
+  const seed = credentialsFromEnv(env);
+  const app = await buildServer({ dataDir, logger: { level: env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel } });
+  let created: Awaited<ReturnType<typeof createTenant>> | undefined;
+  try {
+    if (seed) {
+      const outcome = await seedTenant(app.store, seed);
+      app.log.info({ organizationId: seed.organizationId, applicationId: seed.applicationId, outcome }, 'credentials from the environment seeded');
+    } else if (app.store.tenants.countOrganizations() === 0) {
+      created = await createTenant(app.store);
+    }
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  out(`Audit Trail server listening on ${baseUrl} (data: ${app.store.location})`);
+  if (created) {
+    out('First start: created an organization and an application. Keep the secret; it is not shown again:');
+    for (const line of exportLines(created, baseUrl)) out(line);
+  }
+  return new Promise((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      app.log.info({ signal }, 'shutting down');
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      app.close().then(
+        () => done(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'error while shutting down');
+          done(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
