@@ -41,10 +41,13 @@ export const performUnsubscribe = (async (z, bundle) => {
 }) satisfies WebhookTriggerPerformUnsubscribe<Input, { id: string }>;
 
 /** The service POSTs one stored entry per delivery: pass it on as is. */
-export const perform = (async (_z, bundle) => [bundle.cleanedRequest as StoredEntry]) satisfies WebhookTriggerPerform<
-  Input,
-  StoredEntry
->;
+export const perform = (async (z, bundle) => {
+  const delivered: unknown = bundle.cleanedRequest;
+  if (typeof delivered !== 'object' || delivered === null || typeof (delivered as { id?: unknown }).id !== 'string') {
+    throw new z.errors.Error('This webhook delivery does not contain an audit trail entry.', 'InvalidDelivery', 400);
+  }
+  return [delivered as StoredEntry];
+}) satisfies WebhookTriggerPerform<Input, StoredEntry>;
 
 /** Recent entries in the same shape as a delivery, for samples and the Zap editor's test. */
 export const performList = (async (z, bundle) =>

@@ -91,6 +91,11 @@ describe('triggers (wire shape, nock)', () => {
       expect(result).toEqual([entry(9)]);
     });
 
+    it.each([undefined, 'text', { action: 'LOGIN' }])('rejects a delivery that is not an entry (%j)', async (cleanedRequest) => {
+      const error = await thrownBy(() => appTester(instant.perform, { authData, inputData: {}, cleanedRequest }));
+      expect(error.message).toMatch(/does not contain an audit trail entry/);
+    });
+
     it('lists recent entries in the same shape as a delivery (performList)', async () => {
       const scope = api().get(PATHS.entries).query({ order: 'desc', entityType: 'invoice', limit: '3' }).reply(200, { entries: [entry(3)], nextCursor: null });
       const result = await appTester(instant.performList, { authData, inputData: { entityType: 'invoice' }, meta: { isLoadingSample: true } });

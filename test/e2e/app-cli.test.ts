@@ -1,0 +1,97 @@
+/**
+ * The Zapier CLI on the compiled app, offline: `validate --without-style` reports nothing, and every
+ * `zapier-platform invoke` example in docs/zapier.md runs as written against a local reference server.
+ *
+ * The app is compiled into a temporary directory (not dist/), so this file never races with another build; the
+ * directory has package.json, index.js, .zapierapprc and (linked) node_modules like a checkout.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { startServer, type TestServer } from '../helpers/start-server';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'node_modules/zapier-platform-cli/src/bin/run');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+/** The `npx zapier-platform invoke …` lines between the invoke-examples markers of docs/zapier.md, as argv. */
+function invokeExamples(): string[][] {
+  const doc = readFileSync(join(ROOT, 'docs/zapier.md'), 'utf8');
+  const block = /<!-- invoke-examples:start -->([\s\S]*?)<!-- invoke-examples:end -->/.exec(doc)?.[1] ?? '';
+  return block
+    .split('\n')
+    .filter((line) => line.startsWith('npx zapier-platform invoke '))
+    // Shell words: single-quoted strings (kept literally, as sh does) or runs of non-space characters.
+    .map((line) => (line.match(/'[^']*'|\S+/g) ?? []).slice(2).map((word) => word.replace(/^'(.*)'$/, '$1')));
+}
+
+let appDir: string;
+let server: TestServer;
+
+/** Runs the CLI in the temporary app directory (Node 22: the one running jest under npm). */
+const zapier = (args: string[]) =>
+  run(process.execPath, [CLI, ...args], {
+    cwd: appDir,
+    env: { ...process.env, DISABLE_ZAPIER_ANALYTICS: '1' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+
+beforeAll(async () => {
+  expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(22); // the CLI refuses older Node: run via npm/npx
+  appDir = mkdtempSync(join(tmpdir(), 'audit-trail-zapier-'));
+  // Copies, not links: Node resolves a linked index.js to its real path, whose require('./dist') is the repo's dist/.
+  for (const name of ['package.json', 'index.js', '.zapierapprc']) copyFileSync(join(ROOT, name), join(appDir, name));
+  symlinkSync(join(ROOT, 'node_modules'), join(appDir, 'node_modules'));
+  await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(appDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false']);
+  server = await startServer();
+  const env = { baseUrl: server.baseUrl, ...server.credentials };
+  writeFileSync(join(appDir, '.env'), Object.entries(env).map(([key, value]) => `authData_${key}=${value}\n`).join(''));
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (appDir) rmSync(appDir, { recursive: true, force: true });
+});
+
+describe('zapier-platform CLI (offline)', () => {
+  it('validate --without-style finds no errors or warnings', async () => {
+    const { stdout } = await zapier(['validate', '--without-style', '--skip-build', '--format', 'json']);
+    expect(JSON.parse(stdout)).toEqual([]);
+  }, 120_000);
+
+  it('runs every invoke example of docs/zapier.md against the local server', async () => {
+    const examples = invokeExamples();
+    const outputs = new Map<string, unknown>();
+    for (const args of examples) {
+      const { stdout } = await zapier(args);
+      const key = args.slice(1, 3).join(' ');
+      outputs.set(key, key === 'auth label' ? stdout.trim() : JSON.parse(stdout));
+    }
+    // Every operation invoke can run is documented (REST-hook triggers cannot be invoked; see the doc).
+    expect([...outputs.keys()].sort()).toEqual(
+      [
+        'auth test',
+        'auth label',
+        'create log_entry',
+        'search find_log_entries',
+        'trigger new_log_entry',
+        'trigger integrity_alert',
+        'trigger application_list',
+        'trigger recent_action_list',
+      ].sort(),
+    );
+    const { applicationId, organizationId } = server.credentials;
+    expect(outputs.get('auth test')).toMatchObject({ organizationId, applicationId });
+    expect(outputs.get('auth label')).toBe('Test organization / Test application');
+    const created = outputs.get('create log_entry') as { id: string };
+    expect(created).toMatchObject({ actorId: 'ada@example.com', action: 'REFUND_ISSUED', details: { amount: 120.5, currency: 'EUR' }, sequence: 1 });
+    expect(outputs.get('search find_log_entries')).toEqual([expect.objectContaining({ id: created.id, idempotencyKey: 'refund-inv_123-1' })]);
+    expect(outputs.get('trigger new_log_entry')).toEqual([expect.objectContaining({ id: created.id })]);
+    expect(outputs.get('trigger integrity_alert')).toEqual([]);
+    expect(outputs.get('trigger application_list')).toEqual(expect.arrayContaining([expect.objectContaining({ id: applicationId })]));
+    expect(outputs.get('trigger recent_action_list')).toEqual([expect.objectContaining({ id: 'REFUND_ISSUED' })]);
+  }, 180_000);
+});
