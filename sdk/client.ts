@@ -7,7 +7,6 @@
 import { inspect } from 'node:util';
 import { GENESIS_HASH, verifyChain } from './chain.js';
 import {
-  EntrySchema,
   LIMITS,
   PATHS,
   type ActionsResponse,
@@ -39,24 +38,12 @@ import type { NormalizedDeliveryOptions } from './delivery/options.js';
 import { normalizeOptions, type ClientOptions } from './options.js';
 import { AxiosTransport } from './transport/axios-transport.js';
 import type { Transport, TransportResponse } from './transport/transport.js';
-import { isValidationIssue, serializeEntry } from './validation.js';
+import { isIsoDateTime, isValidationIssue, serializeEntry } from './validation.js';
 import { basicAuthorization, batchBody, batchOverheadBytes, buildLogRequest, queryString, type WireRequest } from './wire.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
-/** The contract's date-time pattern, reused for query dates so both agree. */
-const ISO_DATE_TIME = new RegExp(EntrySchema.properties.occurredAt.pattern ?? '^$');
 const LIST_TEXT_FILTERS = ['actorId', 'action', 'entityType', 'entityId', 'idempotencyKey', 'cursor'] as const;
 const LIST_KEYS: ReadonlySet<string> = new Set<keyof ListQuery>([...LIST_TEXT_FILTERS, 'from', 'to', 'limit', 'order']);
-
-/** Date.parse rolls impossible dates over (Feb 31 → Mar 3), so the calendar fields are checked as well. */
-function isDateTime(value: unknown): boolean {
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value)) return false;
-  const [date = '', time = ''] = value.split('T');
-  const [year = NaN, month = NaN, day = NaN] = date.split('-').map(Number);
-  const [hour = NaN, minute = NaN] = time.slice(0, 5).split(':').map(Number);
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && !Number.isNaN(Date.parse(value));
-}
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -76,7 +63,7 @@ function checkListQuery(query: ListQuery, operation: string): void {
   for (const key of ['from', 'to'] as const) {
     const value: unknown = query[key];
     if (value === undefined) continue;
-    if (!isDateTime(value)) {
+    if (!isIsoDateTime(value)) {
       throw invalid(operation, key, 'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z');
     }
   }

@@ -44,8 +44,8 @@ export const LIMITS = {
 const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]+$';
 /** Idempotency keys travel in a header, so they are printable ASCII without spaces. */
 const IDEMPOTENCY_KEY = '^[\\x21-\\x7e]+$';
-/** ISO-8601 date-time with an explicit offset, e.g. `2026-01-31T12:00:00.000Z`. */
-const ISO_DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+/** ISO-8601 date-time with an explicit offset, e.g. `2026-01-31T12:00:00.000Z` (a real calendar date is checked too). */
+export const ISO_DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 
 const text = (maxLength: number, description: string, title: string): TSchema =>
   Type.String({ minLength: 1, maxLength, pattern: PRINTABLE, title, description });

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { EntrySchema, LIMITS, type Entry, type EntryField, type ErrorCode } from './contract.js';
+import { EntrySchema, ISO_DATE_TIME, LIMITS, type Entry, type EntryField, type ErrorCode } from './contract.js';
 
 /** A problem with an entry: which field, a stable code and a message a person can act on. */
 export interface ValidationIssue {
@@ -70,6 +70,27 @@ function issueFromSchemaError(error: ValueError): ValidationIssue {
   };
 }
 
+const ISO_DATE_TIME_RE = new RegExp(ISO_DATE_TIME);
+
+/**
+ * Is this an ISO-8601 date-time with a time zone that names a real instant? `Date.parse` alone rolls impossible
+ * dates over (Feb 31 → Mar 3), so the calendar fields are checked as well.
+ */
+export function isIsoDateTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !ISO_DATE_TIME_RE.test(value)) return false;
+  const [date = '', time = ''] = value.split('T');
+  const [year = NaN, month = NaN, day = NaN] = date.split('-').map(Number);
+  const [hour = NaN, minute = NaN] = time.slice(0, 5).split(':').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return (
+    calendar.getUTCMonth() === month - 1 &&
+    calendar.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
 function semanticIssue(entry: Entry): ValidationIssue | undefined {
   if ((entry.entityType === undefined) !== (entry.entityId === undefined)) {
     const missing = entry.entityType === undefined ? 'entityType' : 'entityId';
@@ -78,7 +99,7 @@ function semanticIssue(entry: Entry): ValidationIssue | undefined {
   if (entry.ip !== undefined && isIP(entry.ip) === 0) {
     return { code: 'invalid_field', field: 'ip', message: 'ip must be an IPv4 or IPv6 address' };
   }
-  if (entry.occurredAt !== undefined && Number.isNaN(Date.parse(entry.occurredAt))) {
+  if (entry.occurredAt !== undefined && !isIsoDateTime(entry.occurredAt)) {
     return { code: 'invalid_field', field: 'occurredAt', message: `occurredAt must be ${FIELD_FORMATS.occurredAt}` };
   }
   return undefined;
