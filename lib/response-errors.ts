@@ -1,8 +1,10 @@
 /**
  * Turns an error reply of the audit-trail service into what a Zapier user should read. Pure, so it is tested
- * without HTTP; middleware.ts throws the matching `z.errors` class.
+ * without HTTP; middleware.ts throws the matching `z.errors` class. The SDK's `errorFromResponse` classifies the
+ * same statuses, but its messages are for developers (operation, path); a Zap shows these to end users.
  */
 import { HEADERS, type ErrorBody } from '../sdk/contract.js';
+import { parseRetryAfterMs } from '../sdk/errors.js';
 import { withFieldLabels } from './entry-fields.js';
 
 /** How Zapier should treat a failed request. */
@@ -31,14 +33,10 @@ function safeParse(text: string): unknown {
   }
 }
 
-/** Retry-After in whole seconds (delta-seconds or an HTTP date), `undefined` when absent or unreadable. */
+/** Retry-After in whole seconds (the SDK's parser: delta-seconds or an HTTP date), `undefined` when absent or unreadable. */
 export function retryAfterSeconds(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+  const ms = parseRetryAfterMs(value ?? undefined, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
 const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
