@@ -10,6 +10,10 @@ export type BaseUrlProblem = { problem: string };
 export function normalizeBaseUrl(raw: unknown): string | BaseUrlProblem {
   const text = typeof raw === 'string' ? raw.trim() : '';
   if (!text) return { problem: 'The API Base URL is missing. Reconnect the account and enter the address of your audit-trail service.' };
+  // "127.0.0.1:8080" and "localhost:8080" are the usual slips; URL() would read "localhost:" as a scheme.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    return { problem: `The API Base URL must start with http:// or https://, e.g. http://${text.replace(/^\/+/, '')}.` };
+  }
   let url: URL;
   try {
     url = new URL(text);
