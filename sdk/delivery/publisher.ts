@@ -124,6 +124,7 @@ export class Publisher {
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | undefined;
   #due = false;
+  #kicked = false;
   #closing: Promise<CloseResult> | undefined;
   #stopped = false;
   #idle: (() => void) | undefined;
@@ -251,14 +252,25 @@ export class Publisher {
   #accept(prepared: PreparedEntry): void {
     // The spool append comes first: if the disk refuses it, enqueue throws and nothing was accepted.
     const segment = this.#spool ? this.#spool.append(prepared.json) : -1;
-    this.#push({ ...prepared, seq: ++this.#seq, acceptedAt: Date.now(), segment });
+    const { key, json, bytes } = prepared;
+    this.#push({ key, json, bytes, seq: ++this.#seq, acceptedAt: Date.now(), segment });
     this.#stats.enqueued += 1;
     if (this.#spool) {
       this.#stats.spooled += 1;
       this.#events.emit('spooled', () => ({ count: 1, restored: false }));
     }
-    if (this.#lanes < this.#options.maxConcurrentRequests || this.#timer === undefined) this.#schedule();
+    if (!this.#kicked && (this.#lanes < this.#options.maxConcurrentRequests || this.#timer === undefined)) {
+      // Start sending after the caller's synchronous work, so building and writing a request is never billed to
+      // the enqueue call that happened to fill a batch. A promise job, not a timer: it runs as soon as the caller yields.
+      this.#kicked = true;
+      void Promise.resolve().then(this.#kick);
+    }
   }
+
+  readonly #kick = (): void => {
+    this.#kicked = false;
+    this.#schedule();
+  };
 
   #push(entry: QueuedEntry): void {
     this.#queue.push(entry);

@@ -1,0 +1,194 @@
+/**
+ * The delivery benchmark (`npm run bench`): prints one table, side by side. Never run by the tests.
+ *
+ * (a) caller-side cost of `enqueue`, µs/op, median of repeated runs;
+ * (b) entries/s delivered: naive (one awaited POST per entry, a new connection each) vs `log()` over keep-alive
+ *     vs batched `enqueue`;
+ * (c) heap per queued entry with 100k entries queued while the server is down;
+ * (d) batched throughput with the spool (fsync 'batch', and 'always') vs without;
+ * (e) a loopback HTTP app under autocannon, recording one entry per request with `enqueue`, vs the same app
+ *     without the SDK (ratio of req/s).
+ */
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import autocannon from 'autocannon';
+import axios from 'axios';
+import { AuditTrailClient } from '../sdk/client.js';
+import type { Entry } from '../sdk/contract.js';
+import type { DeliveryOptions } from '../sdk/delivery/options.js';
+import { authHeaders, buildLogRequest } from '../sdk/wire.js';
+import { startChild, type AppServerInfo, type ReferenceServerInfo } from './children.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const sample = (i: number): Entry => ({
+  actorId: `user-${i % 1000}@example.com`,
+  action: 'INVOICE_UPDATED',
+  entityType: 'invoice',
+  entityId: `inv_${i}`,
+  details: { field: 'amount', from: 100 + (i % 50), to: 120, currency: 'EUR', requestId: `req-${i}` },
+});
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const rows: Array<[string, string, string]> = [];
+const row = (what: string, value: string, target = ''): void => {
+  rows.push([what, value, target]);
+  process.stderr.write(`  ${what}: ${value}\n`);
+};
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function client(server: ReferenceServerInfo, delivery: DeliveryOptions = {}, baseUrl = server.baseUrl): AuditTrailClient {
+  return new AuditTrailClient({ baseUrl, ...server.credentials, delivery });
+}
+
+async function enqueueCost(server: ReferenceServerInfo): Promise<number> {
+  const sdk = client(server);
+  const perOp: number[] = [];
+  const batch = 5000;
+  for (let run = 0; run < 25; run++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) sdk.enqueue(sample(i));
+    perOp.push(Number(process.hrtime.bigint() - start) / 1000 / batch);
+    await sdk.flush();
+  }
+  await sdk.close();
+  // The first runs warm up the JIT and the connections.
+  return median(perOp.slice(5));
+}
+
+async function naive(server: ReferenceServerInfo, count: number): Promise<number> {
+  const plain = axios.create({
+    baseURL: server.baseUrl,
+    httpAgent: new http.Agent({ keepAlive: false }),
+    validateStatus: () => true,
+  });
+  const auth = authHeaders(server.credentials);
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const request = buildLogRequest(sample(i));
+    const response = await plain.post(request.path, request.body, { headers: { ...request.headers, ...auth } });
+    if (response.status !== 200 && response.status !== 201) throw new Error(`naive POST failed: ${response.status}`);
+  }
+  return count / ((performance.now() - start) / 1000);
+}
+
+async function logKeepAlive(server: ReferenceServerInfo, count: number): Promise<number> {
+  const sdk = client(server);
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await sdk.log(sample(i));
+  const rate = count / ((performance.now() - start) / 1000);
+  await sdk.close();
+  return rate;
+}
+
+async function batched(server: ReferenceServerInfo, count: number, delivery: DeliveryOptions = {}): Promise<number> {
+  const sdk = client(server, delivery);
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await sdk.enqueue(sample(i));
+  await sdk.flush();
+  const rate = count / ((performance.now() - start) / 1000);
+  const stats = sdk.stats;
+  await sdk.close();
+  if (stats.delivered !== count) throw new Error(`batched run delivered ${stats.delivered} of ${count}`);
+  return rate;
+}
+
+async function memoryPerEntry(server: ReferenceServerInfo, count: number): Promise<{ bytes: number; jsonBytes: number }> {
+  // A port nothing listens on: the service is down for the whole measurement.
+  const closed = http.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as { port: number };
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const sdk = client(server, { maxQueuedEntries: count, retry: { baseDelayMs: 1000 } }, `http://127.0.0.1:${port}`);
+  sdk.enqueue(sample(0));
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 1; i < count; i++) sdk.enqueue(sample(i));
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const stats = sdk.stats;
+  const result = await sdk.close({ timeoutMs: 1 });
+  if (stats.pending !== count || result.undelivered.length !== count) throw new Error('memory run: entries were not all held');
+  return { bytes: (after - before) / (count - 1), jsonBytes: stats.pendingBytes / count };
+}
+
+async function loadTest(url: string): Promise<number> {
+  const result = await autocannon({ url, connections: 50, duration: 8, pipelining: 1 });
+  return result.requests.average;
+}
+
+async function appServerRatio(server: ReferenceServerInfo): Promise<{ plain: number; sdk: number }> {
+  const env = (mode: string): NodeJS.ProcessEnv => ({
+    BENCH_MODE: mode,
+    AUDIT_BASE_URL: server.baseUrl,
+    AUDIT_ORG: server.credentials.organizationId,
+    AUDIT_SECRET: server.credentials.apiSecret,
+    AUDIT_APP: server.credentials.applicationId,
+  });
+  const result = { plain: 0, sdk: 0 };
+  // Alternate the two modes and keep the better of two runs of each, to damp noise on a shared machine.
+  for (const mode of ['plain', 'sdk', 'plain', 'sdk'] as const) {
+    const app = await startChild<AppServerInfo>('app-server', env(mode));
+    await loadTest(app.info.url).catch(() => 0); // warm-up
+    result[mode] = Math.max(result[mode], await loadTest(app.info.url));
+    await app.stop();
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  process.stderr.write('audit-trail delivery bench (loopback, reference server in a child process)\n');
+  const reference = await startChild<ReferenceServerInfo>('reference-server');
+  const server = reference.info;
+  const spoolRoot = mkdtempSync(path.join(tmpdir(), 'audit-trail-bench-spool-'));
+  try {
+    const cost = await enqueueCost(server);
+    row('(a) enqueue, caller-side cost (median of 20 runs x 5k)', `${fmt(cost, 2)} µs/op`, '<= 2 µs/op');
+
+    const naiveRate = await naive(server, 1000);
+    row('(b) naive: awaited POST per entry, new connection each', `${fmt(naiveRate)} entries/s`, '');
+    const logRate = await logKeepAlive(server, 2000);
+    row('(b) log(): awaited, keep-alive', `${fmt(logRate)} entries/s (${fmt(logRate / naiveRate, 1)}x naive)`, '');
+    const batchRate = await batched(server, 50_000);
+    row('(b) enqueue: batched', `${fmt(batchRate)} entries/s (${fmt(batchRate / naiveRate, 1)}x naive)`, '>= 20x naive');
+
+    const memory = await memoryPerEntry(server, 100_000);
+    row('(c) heap per queued entry, 100k queued, server down', `${fmt(memory.bytes)} B (entry JSON: ${fmt(memory.jsonBytes)} B)`, '');
+
+    const spoolBatch = await batched(server, 50_000, { spool: { dir: path.join(spoolRoot, 'batch'), fsync: 'batch' } });
+    row("(d) enqueue: batched + spool (fsync 'batch')", `${fmt(spoolBatch)} entries/s (cost ${fmt(batchRate / spoolBatch, 2)}x)`, '<= 2x');
+    const spoolAlways = await batched(server, 5_000, { spool: { dir: path.join(spoolRoot, 'always'), fsync: 'always' } });
+    row("(d) enqueue: batched + spool (fsync 'always')", `${fmt(spoolAlways)} entries/s (cost ${fmt(batchRate / spoolAlways, 2)}x)`, '');
+
+    const app = await appServerRatio(server);
+    row('(e) loopback app, no SDK (autocannon, 50 conns)', `${fmt(app.plain)} req/s`, '');
+    row('(e) loopback app, enqueue per request', `${fmt(app.sdk)} req/s (ratio ${fmt(app.sdk / app.plain, 2)})`, '>= 0.9');
+  } finally {
+    rmSync(spoolRoot, { recursive: true, force: true });
+    await reference.stop();
+  }
+  const widths = [0, 1, 2].map((c) => Math.max(...[['measure', 'result', 'target'], ...rows].map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]): string => `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  console.log(
+    [
+      `Node ${process.version}, ${cpus().length} CPUs`,
+      line(['measure', 'result', 'target']),
+      `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+      ...rows.map(line),
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
