@@ -4,10 +4,14 @@
  * AUDIT_TRAIL_* credential variables are set it seeds exactly those instead (again on every start: idempotent).
  */
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { buildServer } from '../app.js';
 import { createTenant, seedTenant } from '../tenants.js';
 import { CLI_DEFAULTS, ENV, UsageError, credentialsFromEnv, exportLines } from './environment.js';
+
+/** Written into the data dir on first start: the new credentials as `export` lines. */
+export const CREDENTIALS_FILE = 'credentials.env';
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -51,6 +55,10 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   if (created) {
     out('First start: created an organization and an application. Keep the secret; it is not shown again:');
     for (const line of exportLines(created, baseUrl)) out(line);
+    // So that a second terminal needs no copy-paste: `source .data/credentials.env`. Owner-only, like an ssh key.
+    const file = join(dataDir, CREDENTIALS_FILE);
+    writeFileSync(file, `${exportLines(created, baseUrl).join('\n')}\n`, { mode: 0o600 });
+    out(`Saved to ${relative(process.cwd(), file) || file} (mode 600): \`source ${relative(process.cwd(), file) || file}\` in another shell.`);
   }
   return new Promise((done) => {
     const stop = (signal: NodeJS.Signals) => {

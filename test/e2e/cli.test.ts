@@ -5,7 +5,7 @@
  * the bin from there.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { sqlite } from '../../server/store/sqlite-module.js';
@@ -115,6 +115,14 @@ describe('audit-trail CLI', () => {
   test('serve creates and prints credentials on first start, as pasteable export lines', () => {
     expect(server.output()).toContain('First start');
     for (const name of CREDENTIAL_VARIABLES) expect(server.env[name]).toMatch(/^\S+$/);
+  });
+
+  test('serve also saves the first-start credentials to <data>/credentials.env, readable by the owner only', () => {
+    const file = join(dataDir, 'credentials.env');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const saved: Env = {};
+    for (const match of readFileSync(file, 'utf8').matchAll(/^export (AUDIT_TRAIL_[A-Z_]+)=(.*)$/gm)) saved[match[1] as string] = unquote(match[2] as string);
+    expect(saved).toEqual(server.env);
   });
 
   test('log records entries (JSON object details, text details, entity flags) and prints the receipt', async () => {
