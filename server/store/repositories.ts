@@ -3,7 +3,7 @@
  * and another engine can be added by implementing them again. Methods are synchronous because the embedded engine
  * is; an engine with a network round trip would wrap the ledger in an async variant.
  */
-import type { Application, HookSubscription, StoredEntry } from '../../sdk/contract.js';
+import type { Application, HookSubscription, ListQuery, StoredEntry } from '../../sdk/contract.js';
 
 /** An organization as stored: the API secret only as a salted scrypt hash. */
 export interface OrganizationRecord {
@@ -38,18 +38,11 @@ export interface TenantRepository {
   listApplications(organizationId: string): ApplicationRecord[];
 }
 
-/** Filters of {@link EntryRepository.list}; every field narrows the result. */
-export interface EntryFilter {
-  actorId?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-  idempotencyKey?: string;
-  /** Recorded at or after (ISO-8601 UTC, ms). */
-  from?: string;
-  /** Recorded before (ISO-8601 UTC, ms). */
-  to?: string;
-}
+/**
+ * Filters of {@link EntryRepository.list}; every field narrows the result. The same filters as the list endpoint's
+ * query (`from` at or after, `to` before; ISO-8601 UTC).
+ */
+export type EntryFilter = Pick<ListQuery, 'actorId' | 'action' | 'entityType' | 'entityId' | 'idempotencyKey' | 'from' | 'to'>;
 
 /** Paging of {@link EntryRepository.list}. */
 export interface EntryPage {

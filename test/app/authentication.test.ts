@@ -3,7 +3,7 @@ import App from '../../index';
 import { testAuth } from '../../authentication';
 import { PATHS } from '../../sdk/contract';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/app-nock';
+import { useNock } from '../helpers/use-nock';
 
 const who = { organizationId: 'org_acme', organizationName: 'Acme', applicationId: 'app_billing', applicationName: 'Billing' };
 

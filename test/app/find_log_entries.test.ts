@@ -3,7 +3,7 @@ import { perform, SEARCH_SIZE } from '../../searches/find_log_entries';
 import { PATHS, type StoredEntry } from '../../sdk/contract';
 import sample from '../../samples/stored_entry.json';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/app-nock';
+import { useNock } from '../helpers/use-nock';
 
 describe('search find_log_entries (wire shape, nock)', () => {
   useNock();

@@ -3,7 +3,7 @@ import { perform } from '../../creates/log_entry';
 import { PATHS, type Receipt } from '../../sdk/contract';
 import sample from '../../samples/log_entry.json';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/app-nock';
+import { useNock } from '../helpers/use-nock';
 
 const receiptOf = (logged: typeof sample): Receipt => ({
   logEntryId: logged.logEntryId,

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { NOCK_BASE_URL, appTester, authData } from '../helpers/app-bundle';
-import { useNock } from '../helpers/app-nock';
+import { useNock } from '../helpers/use-nock';
 
 /** Records the headers of whatever request reaches `host`. */
 const captureHeaders = (host: string) => {

@@ -8,7 +8,7 @@ import { LIMITS, PATHS, type StoredEntry, type VerifyResult } from '../../sdk/co
 import sample from '../../samples/stored_entry.json';
 import alertSample from '../../samples/integrity_alert.json';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/app-nock';
+import { useNock } from '../helpers/use-nock';
 
 const entry = (n: number): StoredEntry => ({ ...(sample as StoredEntry), id: `entry-${n}`, sequence: n });
 const basic = `Basic ${Buffer.from(`${authData.organizationId}:${authData.apiSecret}`).toString('base64')}`;

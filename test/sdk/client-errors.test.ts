@@ -12,21 +12,14 @@ import {
   isAuditTrailError,
 } from '../../sdk/errors.js';
 import { api, makeClient } from './support/fixtures.js';
+import { useNock } from '../helpers/use-nock.js';
 
 const client = makeClient();
 const entry = { actorId: 'alice', action: 'LOGIN', details: { ok: true } };
 const logPath = '/api/log/alice/LOGIN';
 const errorBody = (code: string, message: string, field?: string) => ({ error: { code, message, ...(field ? { field } : {}) } });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await client.close();
-  nock.enableNetConnect();
-});
+useNock(() => client.close());
 
 async function failure(promise: Promise<unknown>): Promise<AuditTrailError> {
   const error: unknown = await promise.then(

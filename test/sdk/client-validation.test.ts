@@ -4,18 +4,14 @@ import { LIMITS, type Entry, type ListQuery } from '../../sdk/contract.js';
 import { AuditTrailClient } from '../../sdk/client.js';
 import { ValidationError, isAuditTrailError } from '../../sdk/errors.js';
 import { BASE_URL, makeClient } from './support/fixtures.js';
+import { useNock } from '../helpers/use-nock.js';
 
 const client = makeClient();
 /** Matches any request the client can make: if one is consumed, something was sent. */
 const anyRequest = (): nock.Scope =>
   nock(BASE_URL).get(/.*/).reply(200, {}).post(/.*/).reply(200, {}).delete(/.*/).reply(200, {});
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(async () => {
-  await client.close();
-  nock.enableNetConnect();
-});
+useNock(() => client.close());
 
 async function rejectsBeforeSending(call: () => Promise<unknown>): Promise<ValidationError> {
   const scope = anyRequest();

@@ -2,6 +2,7 @@
 import nock from 'nock';
 import { HEADERS, LIMITS, type Entry } from '../../sdk/contract.js';
 import { APP, BASE_URL, BASIC, api, makeClient, receipt } from './support/fixtures.js';
+import { useNock } from '../helpers/use-nock.js';
 
 interface Seen {
   method: string;
@@ -29,15 +30,7 @@ function capture(interceptor: nock.Interceptor, status: number, reply: unknown, 
 
 const client = makeClient();
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await client.close();
-  nock.enableNetConnect();
-});
+useNock(() => client.close());
 
 describe('log', () => {
   test('posts the JSON details to /api/log/{actorId}/{action} with Basic auth and Application-Id', async () => {

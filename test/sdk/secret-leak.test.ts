@@ -4,19 +4,12 @@ import nock from 'nock';
 import type { AuditTrailClient } from '../../sdk/client.js';
 import { isAuditTrailError, type AuditTrailError } from '../../sdk/errors.js';
 import { BASIC_B64, SECRET, api, makeClient } from './support/fixtures.js';
+import { useNock } from '../helpers/use-nock.js';
 
 const client = makeClient();
 const entry = { actorId: 'alice', action: 'LOGIN' };
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await client.close();
-  nock.enableNetConnect();
-});
+useNock(() => client.close());
 
 /** Every way an error is commonly turned into text, including its cause chain. */
 function renderings(error: AuditTrailError): string[] {

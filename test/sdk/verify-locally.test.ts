@@ -3,6 +3,7 @@ import nock from 'nock';
 import { GENESIS_HASH } from '../../sdk/chain.js';
 import { LIMITS, type StoredEntry } from '../../sdk/contract.js';
 import { api, buildChain, makeClient } from './support/fixtures.js';
+import { useNock } from '../helpers/use-nock.js';
 
 const client = makeClient();
 
@@ -22,12 +23,7 @@ function serve(entries: StoredEntry[], pageSize: number): void {
     });
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(async () => {
-  await client.close();
-  nock.enableNetConnect();
-});
+useNock(() => client.close());
 
 const chain = buildChain(7);
 
