@@ -1,6 +1,6 @@
 /**
  * The Zapier CLI on the compiled app, offline: `validate --without-style` reports nothing, and every
- * `zapier-platform invoke` example in docs/zapier.md runs as written against a local reference server.
+ * `zapier-platform invoke` example in the README (and docs/zapier.md) runs as written against a local reference server.
  *
  * The app is compiled into a temporary directory (not dist/), so this file never races with another build; the
  * directory has package.json, index.js, .zapierapprc and (linked) node_modules like a checkout.
@@ -17,11 +17,15 @@ const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'node_modules/zapier-platform-cli/src/bin/run');
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 
-/** The `npx zapier-platform invoke …` lines between the invoke-examples markers of docs/zapier.md, as argv. */
+/** The text between the invoke-examples markers of a document. */
+function examplesBlock(document: string): string {
+  const doc = readFileSync(join(ROOT, document), 'utf8');
+  return /<!-- invoke-examples:start -->([\s\S]*?)<!-- invoke-examples:end -->/.exec(doc)?.[1] ?? '';
+}
+
+/** The `npx zapier-platform invoke …` lines of the README's invoke examples, as argv. */
 function invokeExamples(): string[][] {
-  const doc = readFileSync(join(ROOT, 'docs/zapier.md'), 'utf8');
-  const block = /<!-- invoke-examples:start -->([\s\S]*?)<!-- invoke-examples:end -->/.exec(doc)?.[1] ?? '';
-  return block
+  return examplesBlock('README.md')
     .split('\n')
     .filter((line) => line.startsWith('npx zapier-platform invoke '))
     // Shell words: single-quoted strings (kept literally, as sh does) or runs of non-space characters.
@@ -62,7 +66,12 @@ describe('zapier-platform CLI (offline)', () => {
     expect(JSON.parse(stdout)).toEqual([]);
   }, 120_000);
 
-  it('runs every invoke example of docs/zapier.md against the local server', async () => {
+  it('documents the same invoke examples in the README and docs/zapier.md', () => {
+    expect(examplesBlock('README.md')).toContain('npx zapier-platform invoke create log_entry');
+    expect(examplesBlock('docs/zapier.md')).toEqual(examplesBlock('README.md'));
+  });
+
+  it('runs every invoke example of the README against the local server', async () => {
     const examples = invokeExamples();
     const outputs = new Map<string, unknown>();
     for (const args of examples) {
