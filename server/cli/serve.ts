@@ -53,7 +53,7 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   const baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   out(`Audit Trail server listening on ${baseUrl} (data: ${app.store.location})`);
   if (created) {
-    out('First start: created an organization and an application. Keep the secret; it is not shown again:');
+    out('First start: created an organization and an application. The server will not show the secret again:');
     for (const line of exportLines(created, baseUrl)) out(line);
     // So that a second terminal needs no copy-paste: `source .data/credentials.env`. Owner-only, like an ssh key.
     const file = join(dataDir, CREDENTIALS_FILE);
