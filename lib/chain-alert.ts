@@ -10,7 +10,8 @@ export interface ChainAlert {
   id: string;
   applicationId: string;
   firstBadSequence: number;
-  firstBadEntryId: string;
+  /** `null` when the newest entries were removed: no entry is left at the first bad position. */
+  firstBadEntryId: string | null;
   reason: ChainFailureReason;
   checked: number;
   message: string;
@@ -23,6 +24,7 @@ export const REASON_TEXT: Record<ChainFailureReason, string> = {
   hash_mismatch: "the entry's chained hash does not match its data and position",
   previous_hash_mismatch: 'the entry does not follow the entry before it (entries were reordered or replaced)',
   sequence_gap: 'entries before it are missing (the trail was cut)',
+  entries_missing: 'the newest entries were removed from the trail',
 };
 
 /** The alert for a failed verification, or `undefined` when the chain is intact. */

@@ -315,7 +315,9 @@ export type ChainFailureReason =
   | 'hash_mismatch'
   | 'standalone_hash_mismatch'
   | 'previous_hash_mismatch'
-  | 'sequence_gap';
+  | 'sequence_gap'
+  /** The newest entries are gone: the service's chain head is past the last stored entry. */
+  | 'entries_missing';
 
 /** The result of verifying a chain (or a range of it). */
 export type VerifyResult =
@@ -329,8 +331,11 @@ export type VerifyResult =
   | {
       valid: false;
       checked: number;
-      /** The first entry whose stored data does not match the chain. */
-      firstBadEntryId: string;
+      /**
+       * The first entry whose stored data does not match the chain; `null` for `entries_missing`, where the
+       * first bad position holds no entry any more.
+       */
+      firstBadEntryId: string | null;
       /** Its sequence number. */
       firstBadSequence: number;
       /** What did not match. */

@@ -37,9 +37,11 @@ const RESPONSE_SCHEMAS: Record<string, TSchema> = {
     Type.Object({
       valid: Type.Literal(false),
       checked: Type.Integer(),
-      firstBadEntryId: Type.String(),
+      firstBadEntryId: Type.Union([Type.String(), Type.Null()]),
       firstBadSequence: Type.Integer(),
-      reason: Type.Union(['hash_mismatch', 'standalone_hash_mismatch', 'previous_hash_mismatch', 'sequence_gap'].map((r) => Type.Literal(r))),
+      reason: Type.Union(
+        ['hash_mismatch', 'standalone_hash_mismatch', 'previous_hash_mismatch', 'sequence_gap', 'entries_missing'].map((r) => Type.Literal(r)),
+      ),
     }),
   ]),
   AuthCheckResponse: Type.Object({

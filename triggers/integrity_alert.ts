@@ -33,7 +33,7 @@ export default defineTrigger({
       { key: 'id', label: 'Alert ID', type: 'string', required: true },
       { key: 'applicationId', label: 'Application ID', type: 'string', required: true },
       { key: 'firstBadSequence', label: 'First Bad Sequence Number', type: 'integer', required: true },
-      { key: 'firstBadEntryId', label: 'First Bad Entry ID', type: 'string', required: true },
+      { key: 'firstBadEntryId', label: 'First Bad Entry ID', type: 'string' },
       { key: 'reason', label: 'Reason Code', type: 'string', required: true },
       { key: 'checked', label: 'Entries Verified Before the Break', type: 'integer' },
       { key: 'message', label: 'Message', type: 'string', required: true },

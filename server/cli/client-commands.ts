@@ -113,7 +113,9 @@ export async function verifyCommand(flags: { from?: string; to?: string; local?:
   out(
     result.valid
       ? `Chain valid: ${result.checked} entries checked${flags.local ? ' locally' : ''}.`
-      : `Chain INVALID at entry ${result.firstBadEntryId} (sequence ${result.firstBadSequence}): ${result.reason}.`,
+      : result.firstBadEntryId === null
+        ? `Chain INVALID: entries from sequence ${result.firstBadSequence} on are missing (${result.reason}).`
+        : `Chain INVALID at entry ${result.firstBadEntryId} (sequence ${result.firstBadSequence}): ${result.reason}.`,
   );
   return result.valid ? 0 : 1;
 }

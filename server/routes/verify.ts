@@ -43,6 +43,9 @@ export function verifyRange(entries: EntryRepository, applicationId: string, fro
     // Rows are missing at the end of the range: the first row after them is the first that does not follow.
     const next = entries.nextAfter(applicationId, expected - 1);
     if (next) return gapAt(next, checked);
+    // No row follows, yet the range ends at or before the head: the newest entries were removed. The head is
+    // kept apart from the rows (applications table), so removing rows cannot rewind it.
+    return { valid: false, checked, firstBadEntryId: null, firstBadSequence: expected, reason: 'entries_missing' };
   }
   return { valid: true, checked, lastHash: anchor ?? GENESIS_HASH };
 }

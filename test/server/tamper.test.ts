@@ -94,7 +94,21 @@ describe('tamper evidence', () => {
     expect(await verify(credentials, '?fromSequence=2&toSequence=3')).toMatchObject({ valid: false, firstBadEntryId: at(entries, 4).id });
   });
 
-  test('deleting the newest row is visible as soon as the next entry is recorded', async () => {
+  test('deleting the newest rows is reported as entries_missing at the first removed position', async () => {
+    const { credentials, entries } = await chainOfSix();
+    db.prepare('DELETE FROM entries WHERE id IN (?, ?)').run(at(entries, 5).id, at(entries, 6).id);
+    expect(await verify(credentials)).toEqual({
+      valid: false,
+      firstBadEntryId: null,
+      firstBadSequence: 5,
+      reason: 'entries_missing',
+      checked: 4,
+    });
+    // A range that stops before the removed rows is still intact.
+    expect(await verify(credentials, '?toSequence=4')).toMatchObject({ valid: true, checked: 4 });
+  });
+
+  test('deleting the newest row is a sequence gap once the next entry is recorded', async () => {
     const { credentials, entries } = await chainOfSix();
     db.prepare('DELETE FROM entries WHERE id = ?').run(at(entries, 6).id);
     const next = await api<{ logEntryId: string; sequence: number }>(server, PATHS.log('user7', 'EDIT'), { body: 'after', credentials });
