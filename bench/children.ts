@@ -44,7 +44,8 @@ export function startChild<T>(script: string, env: NodeJS.ProcessEnv = {}): Prom
 /** What the reference-server child prints. */
 export interface ReferenceServerInfo {
   baseUrl: string;
-  credentials: Credentials;
+  /** Fresh applications, one per measurement. */
+  tenants: Credentials[];
 }
 
 /** What the app-server child prints. */

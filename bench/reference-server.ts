@@ -1,6 +1,7 @@
 /**
  * Child process of the bench: the reference server on 127.0.0.1 (free port, temporary data dir, one tenant).
- * Prints `{ baseUrl, credentials }` as one JSON line; stops on SIGTERM and removes its data dir.
+ * Prints `{ baseUrl, tenants }` as one JSON line (one fresh application per measurement, so no measurement runs on a
+ * chain grown by the previous one); stops on SIGTERM and removes its data dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +13,11 @@ import { createTenant } from '../server/tenants.js';
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'audit-trail-bench-'));
   const app = await buildServer({ dataDir });
-  const credentials = await createTenant(app.store, { organizationName: 'Bench', applicationName: 'Bench' });
+  const tenants = [];
+  for (let i = 0; i < 12; i++) tenants.push(await createTenant(app.store, { organizationName: `Bench ${i}`, applicationName: `Bench ${i}` }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ baseUrl: `http://127.0.0.1:${port}`, credentials })}\n`);
+  process.stdout.write(`${JSON.stringify({ baseUrl: `http://127.0.0.1:${port}`, tenants })}\n`);
   process.once('SIGTERM', () => {
     void app.close().finally(() => {
       rmSync(dataDir, { recursive: true, force: true });

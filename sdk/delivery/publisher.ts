@@ -3,9 +3,10 @@
  * flush and close. Limits live in batch.ts, the retry policy in retry-policy.ts, the reply reading in
  * send-batch.ts and the settling of results in this file's `#settle*` methods.
  */
-import type { BatchResult, Receipt } from '../contract.js';
+import type { BatchResult } from '../contract.js';
 import type { Transport } from '../transport/transport.js';
-import { Batch, type BatchLimits, type QueuedEntry } from './batch.js';
+import type { Batch, BatchLimits, QueuedEntry } from './batch.js';
+import { EntryQueue } from './entry-queue.js';
 import { ClientClosedError, QueueFullError } from './errors.js';
 import {
   DeliveryEmitter,
@@ -13,10 +14,8 @@ import {
   entryOf,
   type DeliveredEntry,
   type DeliveryEventName,
-  type DeliveryEvents,
   type DeliveryListener,
   type DeliveryStats,
-  type FailedEntry,
   type FailureReason,
   type UndeliveredEntry,
 } from './events.js';
@@ -24,6 +23,7 @@ import type { NormalizedDeliveryOptions } from './options.js';
 import { prepareEntry, type PreparedEntry } from './prepare-entry.js';
 import { retryDelayMs } from './retry-policy.js';
 import { sendBatch } from './send-batch.js';
+import { failedEntry, failure, retryingPayload, type Cause, type Settlement } from './settlement.js';
 import { Spool } from './spool.js';
 
 /** Options of `close()`. */
@@ -70,37 +70,6 @@ interface FlushWaiter {
   resolve: () => void;
 }
 
-/** How one entry was settled. */
-type Settlement =
-  | { failed: false; receipt: Receipt; duplicate: boolean }
-  | { failed: true; reason: FailureReason; code?: string; status?: number; message: string };
-
-/** Why a batch could not be delivered (from send-batch's outcome). */
-interface Cause {
-  status?: number;
-  code?: string;
-  message: string;
-}
-
-function failedEntry(entry: QueuedEntry, settlement: Settlement & { failed: true }): FailedEntry {
-  const failure: FailedEntry = {
-    idempotencyKey: entry.key,
-    entry: entryOf(entry.json),
-    reason: settlement.reason,
-    message: settlement.message,
-  };
-  if (settlement.code !== undefined) failure.code = settlement.code;
-  if (settlement.status !== undefined) failure.status = settlement.status;
-  return failure;
-}
-
-function retryingPayload(attempt: number, delayMs: number, entries: number, cause: Cause): DeliveryEvents['retrying'] {
-  const payload: DeliveryEvents['retrying'] = { attempt, delayMs, entries, message: cause.message };
-  if (cause.status !== undefined) payload.status = cause.status;
-  if (cause.code !== undefined) payload.code = cause.code;
-  return payload;
-}
-
 const DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
 
 /** Queues, batches, sends, retries and settles entries. One per client, created on first use. */
@@ -112,9 +81,7 @@ export class Publisher {
   readonly #events = new DeliveryEmitter();
   readonly #spool: Spool | undefined;
   readonly #stats: DeliveryStats = { ...EMPTY_STATS };
-  #queue: QueuedEntry[] = [];
-  #head = 0;
-  #queuedBytes = 0;
+  readonly #queue = new EntryQueue();
   #seq = 0;
   #lanes = 0;
   readonly #inFlight = new Set<Batch>();
@@ -274,13 +241,12 @@ export class Publisher {
 
   #push(entry: QueuedEntry): void {
     this.#queue.push(entry);
-    this.#queuedBytes += entry.bytes;
     this.#stats.pending += 1;
     this.#stats.pendingBytes += entry.bytes;
   }
 
   #queued(): number {
-    return this.#queue.length - this.#head;
+    return this.#queue.length;
   }
 
   #ready(): boolean {
@@ -289,7 +255,7 @@ export class Publisher {
       this.#flushes.length > 0 ||
       this.#closing !== undefined ||
       this.#queued() >= this.#options.maxBatchEntries ||
-      this.#queuedBytes >= this.#options.maxBatchBytes
+      this.#queue.bytes >= this.#options.maxBatchBytes
     );
   }
 
@@ -321,22 +287,11 @@ export class Publisher {
   }
 
   #takeBatch(): Batch {
-    const batch = new Batch(this.#limits);
-    while (this.#head < this.#queue.length) {
-      const entry = this.#queue[this.#head] as QueuedEntry;
-      if (!batch.tryAdd(entry).added) break;
-      this.#head += 1;
-      this.#queuedBytes -= entry.bytes;
-    }
-    if (this.#head === this.#queue.length) {
-      this.#queue = [];
-      this.#head = 0;
+    const batch = this.#queue.take(this.#limits);
+    if (this.#queue.length === 0) {
       this.#due = false;
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = undefined;
-    } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
     }
     this.#inFlight.add(batch);
     return batch;
@@ -413,9 +368,7 @@ export class Publisher {
   }
 
   #fail(batch: Batch, entries: readonly QueuedEntry[], reason: FailureReason, cause: Cause): void {
-    const settlement: Settlement = { failed: true, reason, message: cause.message };
-    if (cause.code !== undefined) settlement.code = cause.code;
-    if (cause.status !== undefined) settlement.status = cause.status;
+    const settlement = failure(reason, cause);
     this.#settle(batch, entries, entries.map(() => settlement));
   }
 
@@ -461,11 +414,11 @@ export class Publisher {
 
   #unsettled(): QueuedEntry[] {
     const inFlight = [...this.#inFlight].flatMap((batch) => batch.entries);
-    return [...inFlight, ...this.#queue.slice(this.#head)].sort((a, b) => a.seq - b.seq);
+    return [...inFlight, ...this.#queue.toArray()].sort((a, b) => a.seq - b.seq);
   }
 
   #lowestUnsettled(): number {
-    let lowest = this.#queue[this.#head]?.seq ?? Number.POSITIVE_INFINITY;
+    let lowest = this.#queue.peek()?.seq ?? Number.POSITIVE_INFINITY;
     for (const batch of this.#inFlight) lowest = Math.min(lowest, batch.entries[0]?.seq ?? lowest);
     if (this.#waiters.length > 0) lowest = Math.min(lowest, this.#seq + 1);
     return lowest;
