@@ -374,24 +374,28 @@ export class Publisher {
 
   /** Settles entries (settlements aligned with them): spool ack, counters, events, room for waiters, flushes. */
   #settle(batch: Batch, entries: readonly QueuedEntry[], settlements: readonly Settlement[]): void {
-    const delivered: DeliveredEntry[] = [];
+    // Receipts are only gathered into a payload when someone listens to `delivered`.
+    const delivered: DeliveredEntry[] | undefined = this.#events.has('delivered') ? [] : undefined;
     const failed: Array<[QueuedEntry, Settlement & { failed: true }]> = [];
-    entries.forEach((entry, index) => {
+    let deliveredCount = 0;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as QueuedEntry;
       const settlement = settlements[index] as Settlement;
       if (settlement.failed) {
         failed.push([entry, settlement]);
-        return;
+        continue;
       }
-      delivered.push({ idempotencyKey: entry.key, receipt: settlement.receipt, duplicate: settlement.duplicate });
+      deliveredCount += 1;
       if (settlement.duplicate) this.#stats.duplicates += 1;
-    });
+      delivered?.push({ idempotencyKey: entry.key, receipt: settlement.receipt, duplicate: settlement.duplicate });
+    }
     if (entries.length === batch.size) this.#inFlight.delete(batch);
     this.#spool?.ack(entries.map((entry) => ({ key: entry.key, segment: entry.segment })));
-    this.#stats.delivered += delivered.length;
+    this.#stats.delivered += deliveredCount;
     this.#stats.failed += failed.length;
     this.#stats.pending -= entries.length;
     for (const entry of entries) this.#stats.pendingBytes -= entry.bytes;
-    if (delivered.length > 0) this.#events.emit('delivered', () => ({ entries: delivered }));
+    if (delivered && delivered.length > 0) this.#events.emit('delivered', () => ({ entries: delivered }));
     if (failed.length > 0) this.#events.emit('failed', () => ({ entries: failed.map(([entry, s]) => failedEntry(entry, s)) }));
     this.#admitWaiters();
     this.#resolveFlushes();
