@@ -1,7 +1,6 @@
 /**
  * The caller-side half of `enqueue`: validate, mint the idempotency key, run the redaction hooks, serialise once.
- * This is the hot path, so the common case (no key given, no hooks) splices the key into the JSON instead of
- * copying the entry and serialising it again.
+ * This is the hot path: the entry is serialised exactly once, and what is queued is that one string.
  */
 import { randomUUID } from 'node:crypto';
 import type { Entry } from '../contract.js';
@@ -18,9 +17,6 @@ export interface PreparedEntry {
   /** `Buffer.byteLength(json)`. */
   bytes: number;
 }
-
-/** `{"idempotencyKey":"<uuid>",` is ASCII and always this long. */
-const KEY_PREFIX_BYTES = '{"idempotencyKey":"",'.length + 36 - 1;
 
 function serialized(value: unknown, context: string): SerializedEntry {
   const result = serializeEntry(value);
@@ -43,13 +39,15 @@ function withHooks(first: SerializedEntry, hooks: readonly BeforeSendHook[]): Pr
   return { key, json: final.json, bytes: final.bytes };
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Validates and serialises `value`; throws a `ValidationError` before anything is queued or sent. */
 export function prepareEntry(value: unknown, hooks: readonly BeforeSendHook[]): PreparedEntry {
-  const first = serialized(value, '');
+  // The key is added before the one serialisation, so the queued JSON is a single flat string (splicing it into
+  // the JSON afterwards kept a rope of the pieces, the whole original text among them, alive per queued entry).
+  const keyed = isRecord(value) && value['idempotencyKey'] === undefined ? { ...value, idempotencyKey: randomUUID() } : value;
+  const first = serialized(keyed, '');
   if (hooks.length > 0) return withHooks(first, hooks);
-  const given = first.entry.idempotencyKey;
-  if (given !== undefined) return { key: given, json: first.json, bytes: first.bytes };
-  const key = randomUUID();
-  // JSON.stringify of a valid entry always starts with `{"`, never `{}`: actorId and action are required.
-  return { key, json: `{"idempotencyKey":"${key}",${first.json.slice(1)}`, bytes: first.bytes + KEY_PREFIX_BYTES };
+  return { key: first.entry.idempotencyKey as string, json: first.json, bytes: first.bytes };
 }

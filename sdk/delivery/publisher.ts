@@ -390,7 +390,12 @@ export class Publisher {
       delivered?.push({ idempotencyKey: entry.key, receipt: settlement.receipt, duplicate: settlement.duplicate });
     }
     if (entries.length === batch.size) this.#inFlight.delete(batch);
-    this.#spool?.ack(entries.map((entry) => ({ key: entry.key, segment: entry.segment })));
+    try {
+      this.#spool?.ack(entries.map((entry) => ({ key: entry.key, segment: entry.segment })));
+    } catch (error) {
+      // A lost ack only means a resend after a restart, which the service answers as a duplicate.
+      process.emitWarning(`audit-trail spool: could not record delivered entries (${(error as Error).message})`);
+    }
     this.#stats.delivered += deliveredCount;
     this.#stats.failed += failed.length;
     this.#stats.pending -= entries.length;

@@ -48,6 +48,15 @@ describe('enqueue', () => {
     expect(second?.idempotencyKey).toBe('order-42');
   });
 
+  it('leaves the caller\'s entry object untouched', async () => {
+    const { transport, publisher } = setup();
+    const original = entry(1);
+    publisher.enqueue(original);
+    await publisher.flush();
+    expect(original).toEqual(entry(1));
+    expect(transport.batches[0]?.[0]).toEqual({ ...entry(1), idempotencyKey: expect.stringMatching(UUID) });
+  });
+
   it('throws a ValidationError for an invalid entry and queues nothing', async () => {
     const { transport, publisher } = setup();
     expect(() => publisher.enqueue({ action: 'A' })).toThrow(ValidationError);
