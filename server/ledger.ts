@@ -3,9 +3,9 @@
  * head read once; idempotency keys already stored (or repeated earlier in the same call) yield the original entry.
  * The hash recipe is sdk/chain.ts, the very code SDK users verify with.
  */
-import { randomUUID } from 'node:crypto';
 import type { Entry, Receipt, StoredEntry } from '../sdk/contract.js';
 import { HASH_VERSION, chainHash, standaloneHash } from '../sdk/chain.js';
+import { uuidv7 } from '../sdk/ids.js';
 import type { ValidationIssue } from '../sdk/validation.js';
 import type { EntryRepository } from './store/repositories.js';
 
@@ -41,7 +41,7 @@ export function appendEntries(
   return repository.transaction(() => {
     let head = repository.head(applicationId);
     const seenKeys = new Map<string, StoredEntry>();
-    return items.map((item): AppendOutcome => {
+    const outcomes = items.map((item): AppendOutcome => {
       if (isIssue(item)) return { status: 'rejected', issue: item };
       const key = item.idempotencyKey;
       if (key !== undefined) {
@@ -50,7 +50,7 @@ export function appendEntries(
       }
       const sequence = head.sequence + 1;
       const hashed = {
-        id: randomUUID(),
+        id: uuidv7(),
         applicationId,
         timestamp: now().toISOString(),
         actorId: item.actorId,
@@ -78,5 +78,8 @@ export function appendEntries(
       head = { sequence, hash: entry.hash };
       return { status: 'stored', entry };
     });
+    // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
+    repository.moveHead(applicationId, head);
+    return outcomes;
   });
 }

@@ -2,8 +2,8 @@
  * The caller-side half of `enqueue`: validate, mint the idempotency key, run the redaction hooks, serialise once.
  * This is the hot path: the entry is serialised exactly once, and what is queued is that one string.
  */
-import { randomUUID } from 'node:crypto';
 import type { Entry } from '../contract.js';
+import { uuidv7 } from '../ids.js';
 import { ValidationError } from '../errors.js';
 import { isValidationIssue, serializeEntry, type SerializedEntry } from '../validation.js';
 import type { BeforeSendHook } from './options.js';
@@ -29,7 +29,7 @@ function serialized(value: unknown, context: string): SerializedEntry {
 }
 
 function withHooks(first: SerializedEntry, hooks: readonly BeforeSendHook[]): PreparedEntry {
-  const key = first.entry.idempotencyKey ?? randomUUID();
+  const key = first.entry.idempotencyKey ?? uuidv7();
   let entry: Entry = { ...first.entry, idempotencyKey: key };
   for (const hook of hooks) {
     // A frozen copy: a hook cannot change the caller's object or the key by mutation; the key is put back anyway.
@@ -46,7 +46,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export function prepareEntry(value: unknown, hooks: readonly BeforeSendHook[]): PreparedEntry {
   // The key is added before the one serialisation, so the queued JSON is a single flat string (splicing it into
   // the JSON afterwards kept a rope of the pieces, the whole original text among them, alive per queued entry).
-  const keyed = isRecord(value) && value['idempotencyKey'] === undefined ? { ...value, idempotencyKey: randomUUID() } : value;
+  const keyed = isRecord(value) && value['idempotencyKey'] === undefined ? { ...value, idempotencyKey: uuidv7() } : value;
   const first = serialized(keyed, '');
   if (hooks.length > 0) return withHooks(first, hooks);
   return { key: first.entry.idempotencyKey as string, json: first.json, bytes: first.bytes };

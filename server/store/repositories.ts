@@ -64,8 +64,10 @@ export interface EntryRepository {
   /** Runs `work` atomically: all its inserts are kept, or none. */
   transaction<T>(work: () => T): T;
   head(applicationId: string): ChainHead;
-  /** Appends an entry that already carries its sequence and hashes, and moves the head to it. */
+  /** Appends an entry that already carries its sequence and hashes (call {@link moveHead} before committing). */
   insert(entry: StoredEntry): void;
+  /** Moves the application's chain head; once per append, after its inserts, in the same transaction. */
+  moveHead(applicationId: string, head: ChainHead): void;
   findById(applicationId: string, id: string): StoredEntry | undefined;
   findBySequence(applicationId: string, sequence: number): StoredEntry | undefined;
   findByIdempotencyKey(applicationId: string, key: string): StoredEntry | undefined;

@@ -48,7 +48,7 @@ const EQUALITY_FILTERS = [
 
 export class SqliteEntryRepository implements EntryRepository {
   private readonly insertStatement: StatementSync;
-  private readonly moveHead: StatementSync;
+  private readonly moveHeadStatement: StatementSync;
   private readonly headStatement: StatementSync;
   private readonly byId: StatementSync;
   private readonly bySequence: StatementSync;
@@ -61,7 +61,7 @@ export class SqliteEntryRepository implements EntryRepository {
 
   constructor(private readonly db: DatabaseSync) {
     this.insertStatement = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`);
-    this.moveHead = db.prepare('UPDATE applications SET head_sequence = ?, head_hash = ? WHERE id = ?');
+    this.moveHeadStatement = db.prepare('UPDATE applications SET head_sequence = ?, head_hash = ? WHERE id = ?');
     this.headStatement = db.prepare('SELECT head_sequence, head_hash FROM applications WHERE id = ?');
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND id = ?`);
     this.bySequence = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence = ?`);
@@ -122,7 +122,10 @@ export class SqliteEntryRepository implements EntryRepository {
       entry.standaloneHash,
       entry.hashVersion,
     );
-    this.moveHead.run(entry.sequence, entry.hash, entry.applicationId);
+  }
+
+  moveHead(applicationId: string, head: ChainHead): void {
+    this.moveHeadStatement.run(head.sequence, head.hash, applicationId);
   }
 
   findById(applicationId: string, id: string): StoredEntry | undefined {

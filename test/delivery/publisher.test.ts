@@ -5,7 +5,8 @@ import { Publisher } from '../../sdk/delivery/publisher.js';
 import { ValidationError } from '../../sdk/errors.js';
 import { FakeTransport, entry } from './fake-transport.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Keys are minted as UUIDv7 (sdk/ids.ts): time-ordered, so the service indexes them cheaply. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function setup(options: DeliveryOptions = {}): { transport: FakeTransport; publisher: Publisher } {
   const transport = new FakeTransport();
