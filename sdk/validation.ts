@@ -120,13 +120,19 @@ const detailsTooLarge = (): ValidationIssue => ({
 /**
  * Checks an entry against the contract and serialises it, once. Returns the issue instead of throwing so that
  * callers choose their own error type (SDK `ValidationError`, Zapier `z.errors.Error`, server 4xx).
+ *
+ * `mintIdempotencyKey`, when given, supplies the key of an entry that has none; it is added after the check (a key
+ * we mint is valid by construction) and before the one serialisation.
  */
-export function serializeEntry(value: unknown): SerializedEntry | ValidationIssue {
+export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string): SerializedEntry | ValidationIssue {
   if (!compiled.Check(value)) {
     const first = compiled.Errors(value).First();
     return first ? issueFromSchemaError(first) : { code: 'invalid_field', field: 'body', message: 'Invalid entry' };
   }
-  const entry = value as Entry;
+  const entry =
+    mintIdempotencyKey && (value as Entry).idempotencyKey === undefined
+      ? { ...(value as Entry), idempotencyKey: mintIdempotencyKey() }
+      : (value as Entry);
   const semantic = semanticIssue(entry);
   if (semantic) return semantic;
   let json: string;

@@ -19,7 +19,7 @@ export interface PreparedEntry {
 }
 
 function serialized(value: unknown, context: string): SerializedEntry {
-  const result = serializeEntry(value);
+  const result = serializeEntry(value, uuidv7);
   if (isValidationIssue(result)) {
     const error = ValidationError.fromIssue(result, { operation: 'enqueue' });
     if (context === '') throw error;
@@ -39,15 +39,11 @@ function withHooks(first: SerializedEntry, hooks: readonly BeforeSendHook[]): Pr
   return { key, json: final.json, bytes: final.bytes };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Validates and serialises `value`; throws a `ValidationError` before anything is queued or sent. */
 export function prepareEntry(value: unknown, hooks: readonly BeforeSendHook[]): PreparedEntry {
   // The key is added before the one serialisation, so the queued JSON is a single flat string (splicing it into
   // the JSON afterwards kept a rope of the pieces, the whole original text among them, alive per queued entry).
-  const keyed = isRecord(value) && value['idempotencyKey'] === undefined ? { ...value, idempotencyKey: uuidv7() } : value;
-  const first = serialized(keyed, '');
+  const first = serialized(value, '');
   if (hooks.length > 0) return withHooks(first, hooks);
   return { key: first.entry.idempotencyKey as string, json: first.json, bytes: first.bytes };
 }
