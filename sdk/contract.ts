@@ -196,6 +196,28 @@ export const StoredEntrySchema = Type.Object(
 /** An entry as stored and returned by the service. Absent optional fields are `null`. */
 export type StoredEntry = Static<typeof StoredEntrySchema>;
 
+/** The fields of a {@link StoredEntry} that come from the caller's {@link Entry}. */
+export type EntryFields = Pick<
+  StoredEntry,
+  'actorId' | 'action' | 'details' | 'actorDisplayName' | 'actorRoles' | 'entityType' | 'entityId' | 'occurredAt' | 'ip' | 'idempotencyKey'
+>;
+
+/** The caller's fields of an entry as a {@link StoredEntry} carries them: absent optional fields become `null`. */
+export function entryFields(entry: Entry): EntryFields {
+  return {
+    actorId: entry.actorId,
+    action: entry.action,
+    details: entry.details ?? null,
+    actorDisplayName: entry.actorDisplayName ?? null,
+    actorRoles: entry.actorRoles ?? null,
+    entityType: entry.entityType ?? null,
+    entityId: entry.entityId ?? null,
+    occurredAt: entry.occurredAt ?? null,
+    ip: entry.ip ?? null,
+    idempotencyKey: entry.idempotencyKey ?? null,
+  };
+}
+
 /** Machine-readable error codes, shared by the server's replies and the SDK's errors. */
 export const ERROR_CODES = [
   'missing_field',

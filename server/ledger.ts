@@ -3,7 +3,7 @@
  * head read once; idempotency keys already stored (or repeated earlier in the same call) yield the original entry.
  * The hash recipe is sdk/chain.ts, the very code SDK users verify with.
  */
-import type { Entry, Receipt, StoredEntry } from '../sdk/contract.js';
+import { entryFields, type Entry, type Receipt, type StoredEntry } from '../sdk/contract.js';
 import { HASH_VERSION, chainHash, standaloneHash } from '../sdk/chain.js';
 import { uuidv7 } from '../sdk/ids.js';
 import type { ValidationIssue } from '../sdk/validation.js';
@@ -49,25 +49,12 @@ export function appendEntries(
         if (original) return { status: 'duplicate', entry: original };
       }
       const sequence = head.sequence + 1;
-      const hashed = {
-        id: uuidv7(),
-        applicationId,
-        timestamp: now().toISOString(),
-        actorId: item.actorId,
-        action: item.action,
-        details: item.details ?? null,
-        actorDisplayName: item.actorDisplayName ?? null,
-        actorRoles: item.actorRoles ?? null,
-        entityType: item.entityType ?? null,
-        entityId: item.entityId ?? null,
-        occurredAt: item.occurredAt ?? null,
-        ip: item.ip ?? null,
-      };
-      const standalone = standaloneHash(hashed);
+      // The idempotency key rides along but is not hashed: standaloneHash picks HASHED_FIELDS only.
+      const fields = { id: uuidv7(), applicationId, timestamp: now().toISOString(), ...entryFields(item) };
+      const standalone = standaloneHash(fields);
       const entry: StoredEntry = {
-        ...hashed,
+        ...fields,
         sequence,
-        idempotencyKey: key ?? null,
         previousHash: head.hash,
         hash: chainHash(sequence, head.hash, standalone),
         standaloneHash: standalone,
