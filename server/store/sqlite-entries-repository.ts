@@ -3,18 +3,15 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { StoredEntry } from '../../sdk/contract.js';
 import { GENESIS_HASH, HASH_VERSION } from '../../sdk/chain.js';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
+import { nullableText, type Row } from './sqlite-rows.js';
 
 const COLUMNS =
   'id, application_id, sequence, timestamp, actor_id, action, details, actor_display_name, actor_roles, ' +
   'entity_type, entity_id, occurred_at, ip, idempotency_key, previous_hash, hash, standalone_hash, hash_version';
 
-type Row = Record<string, SQLInputValue>;
-
-const text = (value: SQLInputValue | undefined): string | null => (value === null || value === undefined ? null : String(value));
-
 function entryFromRow(row: Row): StoredEntry {
-  const details = text(row['details']);
-  const roles = text(row['actor_roles']);
+  const details = nullableText(row['details']);
+  const roles = nullableText(row['actor_roles']);
   return {
     id: String(row['id']),
     applicationId: String(row['application_id']),
@@ -23,13 +20,13 @@ function entryFromRow(row: Row): StoredEntry {
     actorId: String(row['actor_id']),
     action: String(row['action']),
     details: details === null ? null : (JSON.parse(details) as StoredEntry['details']),
-    actorDisplayName: text(row['actor_display_name']),
+    actorDisplayName: nullableText(row['actor_display_name']),
     actorRoles: roles === null ? null : (JSON.parse(roles) as string[]),
-    entityType: text(row['entity_type']),
-    entityId: text(row['entity_id']),
-    occurredAt: text(row['occurred_at']),
-    ip: text(row['ip']),
-    idempotencyKey: text(row['idempotency_key']),
+    entityType: nullableText(row['entity_type']),
+    entityId: nullableText(row['entity_id']),
+    occurredAt: nullableText(row['occurred_at']),
+    ip: nullableText(row['ip']),
+    idempotencyKey: nullableText(row['idempotency_key']),
     previousHash: String(row['previous_hash']),
     hash: String(row['hash']),
     standaloneHash: String(row['standalone_hash']),

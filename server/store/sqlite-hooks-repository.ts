@@ -1,10 +1,7 @@
 /** {@link HookRepository} on `node:sqlite`. */
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { HookRecord, HookRepository } from './repositories.js';
-
-type Row = Record<string, SQLInputValue>;
-
-const nullableText = (value: SQLInputValue | undefined): string | null => (value === null || value === undefined ? null : String(value));
+import { nullableText, type Row } from './sqlite-rows.js';
 
 export class SqliteHookRepository implements HookRepository {
   private readonly insertStatement: StatementSync;

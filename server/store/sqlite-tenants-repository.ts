@@ -1,9 +1,8 @@
 /** {@link TenantRepository} on `node:sqlite`. */
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { GENESIS_HASH } from '../../sdk/chain.js';
 import type { ApplicationRecord, OrganizationRecord, TenantRepository } from './repositories.js';
-
-type Row = Record<string, SQLInputValue>;
+import type { Row } from './sqlite-rows.js';
 
 const applicationFromRow = (row: Row): ApplicationRecord => ({
   id: String(row['id']),
