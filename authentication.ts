@@ -4,8 +4,8 @@
  * (the base URL and the `Application-Id`); middleware.ts builds the Basic header with the SDK's `authHeaders`.
  */
 import type { Authentication, Bundle, ZObject } from 'zapier-platform-core';
-import { PATHS, type AuthCheckResponse } from './sdk/contract.js';
-import { getJson } from './lib/api.js';
+import { PATHS, type AuthCheckResponse } from '@audit-trail/sdk/contract';
+import { getJson } from './zapier/api.js';
 
 /** Checks the credentials with the service's cheapest authenticated call and returns who they belong to. */
 export const testAuth = async (z: ZObject, bundle: Bundle): Promise<AuthCheckResponse> => {

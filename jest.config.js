@@ -1,13 +1,19 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // Each package keeps its tests beside it; the root holds the Zapier app's tests and the cross-package suites.
+  roots: ['<rootDir>/test', '<rootDir>/sdk/test', '<rootDir>/server/test'],
   testMatch: ['**/*.test.ts'],
-  // Prefer the TypeScript sources: the root index.js only re-exports dist/ for Zapier's runtime.
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
-  // NodeNext sources import './x.js'; jest resolves the .ts file.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // Tests run against the TypeScript sources of each workspace package, not their dist/.
+    '^@audit-trail/sdk$': '<rootDir>/sdk/src/index.ts',
+    '^@audit-trail/sdk/contract$': '<rootDir>/sdk/src/contract/index.ts',
+    '^@audit-trail/server$': '<rootDir>/server/src/index.ts',
+    // NodeNext sources import './x.js'; jest resolves the .ts file.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

@@ -6,11 +6,11 @@
  * reads Retry-After only as seconds and says "The server returned 429" to the user.
  */
 import type { AfterResponseMiddleware, BeforeRequestMiddleware } from 'zapier-platform-core';
-import { HEADERS } from './sdk/contract.js';
-import { authHeaders } from './sdk/wire.js';
-import { isBaseUrlProblem, normalizeBaseUrl } from './lib/base-url.js';
-import { credentialsOf } from './lib/connection.js';
-import { problemFromResponse } from './lib/response-errors.js';
+import { HEADERS } from '@audit-trail/sdk/contract';
+import { authHeaders } from '@audit-trail/sdk/contract';
+import { isBaseUrlProblem, normalizeBaseUrl } from './zapier/base-url.js';
+import { credentialsOf } from './zapier/connection.js';
+import { problemFromResponse } from './zapier/response-errors.js';
 
 const hasHeader = (headers: Record<string, string>, name: string): boolean =>
   Object.keys(headers).some((key) => key.toLowerCase() === name.toLowerCase());

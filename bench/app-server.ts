@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditTrailClient } from '../sdk/client.js';
+import { AuditTrailClient } from '@audit-trail/sdk';
 
 const sdk = process.env['BENCH_MODE'] === 'sdk';
 const client = sdk

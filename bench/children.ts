@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Credentials } from '../sdk/wire.js';
+import type { Credentials } from '@audit-trail/sdk/contract';
 
 /** A started child and what it printed on its first line. */
 export interface Child<T> {

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildServer } from '../server/app.js';
-import { createTenant } from '../server/tenants.js';
+import { buildServer } from '@audit-trail/server';
+import { createTenant } from '@audit-trail/server';
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'audit-trail-bench-'));

@@ -17,10 +17,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import axios from 'axios';
-import { AuditTrailClient } from '../sdk/client.js';
-import type { Entry } from '../sdk/contract.js';
-import type { DeliveryOptions } from '../sdk/delivery/options.js';
-import { authHeaders, buildLogRequest, type Credentials } from '../sdk/wire.js';
+import { AuditTrailClient } from '@audit-trail/sdk';
+import type { Entry } from '@audit-trail/sdk/contract';
+import type { DeliveryOptions } from '@audit-trail/sdk';
+import { authHeaders, buildLogRequest, type Credentials } from '@audit-trail/sdk/contract';
 import { startChild, type AppServerInfo, type ReferenceServerInfo } from './children.js';
 
 setFlagsFromString('--expose-gc');

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BatchResponse } from '../sdk/contract.js';
+import type { BatchResponse } from '@audit-trail/sdk/contract';
 
 let sequence = 0;
 const server = http.createServer((req, res) => {

@@ -1,14 +1,14 @@
 import { defineCreate, defineInputFields, type CreatePerform, type InferInputData } from 'zapier-platform-core';
-import type { Receipt } from '../sdk/contract.js';
-import { isValidationIssue, serializeEntry } from '../sdk/validation.js';
-import { buildLogRequest } from '../sdk/wire.js';
-import { sendWire } from '../lib/api.js';
-import { actionDropdown, applicationField } from '../lib/common-fields.js';
-import { entryField, withFieldLabels } from '../lib/entry-fields.js';
-import { entryFromInput } from '../lib/entry-input.js';
-import { LOGGED_ENTRY_OUTPUT_FIELDS } from '../lib/entry-output.js';
-import { loggedEntry } from '../lib/logged-entry.js';
-import { applicationOverride, targetApplication } from '../lib/target-application.js';
+import type { Receipt } from '@audit-trail/sdk/contract';
+import { isValidationIssue, serializeEntry } from '@audit-trail/sdk/contract';
+import { buildLogRequest } from '@audit-trail/sdk/contract';
+import { sendWire } from '../zapier/api.js';
+import { actionDropdown, applicationField } from '../zapier/common-fields.js';
+import { entryField, withFieldLabels } from '../zapier/entry-fields.js';
+import { entryFromInput } from '../zapier/entry-input.js';
+import { LOGGED_ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
+import { loggedEntry } from '../zapier/logged-entry.js';
+import { applicationOverride, targetApplication } from '../zapier/target-application.js';
 import sample from '../samples/log_entry.json';
 
 const inputFields = defineInputFields([

@@ -1,10 +1,10 @@
 import { defineInputFields, defineSearch, type InferInputData, type SearchPerform } from 'zapier-platform-core';
-import { LIMITS, type ListQuery, type StoredEntry } from '../sdk/contract.js';
-import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../lib/common-fields.js';
-import { entryField, entryFieldLabel } from '../lib/entry-fields.js';
-import { STORED_ENTRY_OUTPUT_FIELDS } from '../lib/entry-output.js';
-import { filtersOf, listEntries } from '../lib/list-entries.js';
-import { applicationOverride } from '../lib/target-application.js';
+import { LIMITS, type ListQuery, type StoredEntry } from '@audit-trail/sdk/contract';
+import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../zapier/common-fields.js';
+import { entryField, entryFieldLabel } from '../zapier/entry-fields.js';
+import { STORED_ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
+import { filtersOf, listEntries } from '../zapier/list-entries.js';
+import { applicationOverride } from '../zapier/target-application.js';
 import sample from '../samples/stored_entry.json';
 
 /** Matches returned when Zapier does not ask for a number (the first one is what most Zaps use). */

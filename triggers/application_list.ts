@@ -1,7 +1,7 @@
 import { defineTrigger, type PollingTriggerPerform } from 'zapier-platform-core';
-import { PATHS, type ApplicationsResponse } from '../sdk/contract.js';
-import { getJson } from '../lib/api.js';
-import { APPLICATION_LIST_KEY } from '../lib/common-fields.js';
+import { PATHS, type ApplicationsResponse } from '@audit-trail/sdk/contract';
+import { getJson } from '../zapier/api.js';
+import { APPLICATION_LIST_KEY } from '../zapier/common-fields.js';
 
 /** One dropdown choice per application of the organization. */
 export const perform = (async (z, bundle) => {

@@ -1,9 +1,9 @@
 import { defineInputFields, defineTrigger, type InferInputData, type PollingTriggerPerform } from 'zapier-platform-core';
-import { PATHS, type VerifyResult } from '../sdk/contract.js';
-import { getJson } from '../lib/api.js';
-import { chainAlert, type ChainAlert } from '../lib/chain-alert.js';
-import { applicationField } from '../lib/common-fields.js';
-import { applicationOverride, targetApplication } from '../lib/target-application.js';
+import { PATHS, type VerifyResult } from '@audit-trail/sdk/contract';
+import { getJson } from '../zapier/api.js';
+import { chainAlert, type ChainAlert } from '../zapier/chain-alert.js';
+import { applicationField } from '../zapier/common-fields.js';
+import { applicationOverride, targetApplication } from '../zapier/target-application.js';
 import sample from '../samples/integrity_alert.json';
 
 const inputFields = defineInputFields([applicationField]);

@@ -1,9 +1,9 @@
 import { defineInputFields, defineTrigger, type InferInputData, type PollingTriggerPerform } from 'zapier-platform-core';
-import type { StoredEntry } from '../sdk/contract.js';
-import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../lib/common-fields.js';
-import { STORED_ENTRY_OUTPUT_FIELDS } from '../lib/entry-output.js';
-import { filtersOf, listEntries, pollSize } from '../lib/list-entries.js';
-import { applicationOverride } from '../lib/target-application.js';
+import type { StoredEntry } from '@audit-trail/sdk/contract';
+import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../zapier/common-fields.js';
+import { STORED_ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
+import { filtersOf, listEntries, pollSize } from '../zapier/list-entries.js';
+import { applicationOverride } from '../zapier/target-application.js';
 import sample from '../samples/stored_entry.json';
 
 const inputFields = defineInputFields([actorFilter, actionFilter, entityTypeFilter, applicationField]);

@@ -7,12 +7,12 @@ import {
   type WebhookTriggerPerformSubscribe,
   type WebhookTriggerPerformUnsubscribe,
 } from 'zapier-platform-core';
-import { PATHS, type CreateHookRequest, type HookSubscription, type StoredEntry } from '../sdk/contract.js';
-import { sendWire } from '../lib/api.js';
-import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../lib/common-fields.js';
-import { STORED_ENTRY_OUTPUT_FIELDS } from '../lib/entry-output.js';
-import { filtersOf, listEntries, pollSize } from '../lib/list-entries.js';
-import { applicationOverride } from '../lib/target-application.js';
+import { PATHS, type CreateHookRequest, type HookSubscription, type StoredEntry } from '@audit-trail/sdk/contract';
+import { sendWire } from '../zapier/api.js';
+import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../zapier/common-fields.js';
+import { STORED_ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
+import { filtersOf, listEntries, pollSize } from '../zapier/list-entries.js';
+import { applicationOverride } from '../zapier/target-application.js';
 import sample from '../samples/stored_entry.json';
 
 const inputFields = defineInputFields([actorFilter, actionFilter, entityTypeFilter, applicationField]);

@@ -1,7 +1,7 @@
 import { defineTrigger, type PollingTriggerPerform } from 'zapier-platform-core';
-import { PATHS, type ActionsResponse } from '../sdk/contract.js';
-import { getJson } from '../lib/api.js';
-import { RECENT_ACTION_LIST_KEY } from '../lib/common-fields.js';
+import { PATHS, type ActionsResponse } from '@audit-trail/sdk/contract';
+import { getJson } from '../zapier/api.js';
+import { RECENT_ACTION_LIST_KEY } from '../zapier/common-fields.js';
 
 /** One dropdown choice per action recently recorded in the connection's application, most recent first. */
 export const perform = (async (z, bundle) => {

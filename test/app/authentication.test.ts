@@ -1,9 +1,9 @@
 import nock from 'nock';
 import App from '../../index';
 import { testAuth } from '../../authentication';
-import { PATHS } from '../../sdk/contract';
+import { PATHS } from '../../sdk/src/contract/schemas';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/use-nock';
+import { useNock } from '../../sdk/test/support/use-nock';
 
 const who = { organizationId: 'org_acme', organizationName: 'Acme', applicationId: 'app_billing', applicationName: 'Billing' };
 

@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { perform, SEARCH_SIZE } from '../../searches/find_log_entries';
-import { PATHS, type StoredEntry } from '../../sdk/contract';
+import { PATHS, type StoredEntry } from '../../sdk/src/contract/schemas';
 import sample from '../../samples/stored_entry.json';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/use-nock';
+import { useNock } from '../../sdk/test/support/use-nock';
 
 describe('search find_log_entries (wire shape, nock)', () => {
   useNock();

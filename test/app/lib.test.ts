@@ -1,9 +1,9 @@
-import { normalizeBaseUrl } from '../../lib/base-url';
-import { entryFromInput, parseDetails } from '../../lib/entry-input';
-import { entryField, withFieldLabels } from '../../lib/entry-fields';
-import { problemFromResponse, retryAfterSeconds } from '../../lib/response-errors';
-import { pollSize } from '../../lib/list-entries';
-import { EntrySchema } from '../../sdk/contract';
+import { normalizeBaseUrl } from '../../zapier/base-url';
+import { entryFromInput, parseDetails } from '../../zapier/entry-input';
+import { entryField, withFieldLabels } from '../../zapier/entry-fields';
+import { problemFromResponse, retryAfterSeconds } from '../../zapier/response-errors';
+import { pollSize } from '../../zapier/list-entries';
+import { EntrySchema } from '../../sdk/src/contract/schemas';
 
 describe('normalizeBaseUrl', () => {
   it.each([

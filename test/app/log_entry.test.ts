@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { perform } from '../../creates/log_entry';
-import { PATHS, type Receipt } from '../../sdk/contract';
+import { PATHS, type Receipt } from '../../sdk/src/contract/schemas';
 import sample from '../../samples/log_entry.json';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/use-nock';
+import { useNock } from '../../sdk/test/support/use-nock';
 
 const receiptOf = (logged: typeof sample): Receipt => ({
   logEntryId: logged.logEntryId,

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { NOCK_BASE_URL, appTester, authData } from '../helpers/app-bundle';
-import { useNock } from '../helpers/use-nock';
+import { useNock } from '../../sdk/test/support/use-nock';
 
 /** Records the headers of whatever request reaches `host`. */
 const captureHeaders = (host: string) => {

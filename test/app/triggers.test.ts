@@ -4,11 +4,11 @@ import * as instant from '../../triggers/new_log_entry_instant';
 import { perform as integrityAlert } from '../../triggers/integrity_alert';
 import { perform as applicationList } from '../../triggers/application_list';
 import { perform as recentActionList } from '../../triggers/recent_action_list';
-import { LIMITS, PATHS, type StoredEntry, type VerifyResult } from '../../sdk/contract';
+import { LIMITS, PATHS, type StoredEntry, type VerifyResult } from '../../sdk/src/contract/schemas';
 import sample from '../../samples/stored_entry.json';
 import alertSample from '../../samples/integrity_alert.json';
 import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
-import { useNock } from '../helpers/use-nock';
+import { useNock } from '../../sdk/test/support/use-nock';
 
 const entry = (n: number): StoredEntry => ({ ...(sample as StoredEntry), id: `entry-${n}`, sequence: n });
 const basic = `Basic ${Buffer.from(`${authData.organizationId}:${authData.apiSecret}`).toString('base64')}`;

@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startServer, type TestServer } from '../helpers/start-server';
+import { startServer, type TestServer } from '../../server/test/support/start-server';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');

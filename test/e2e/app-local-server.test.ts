@@ -13,11 +13,11 @@ import * as instant from '../../triggers/new_log_entry_instant';
 import { perform as integrityAlert } from '../../triggers/integrity_alert';
 import { perform as applicationList } from '../../triggers/application_list';
 import { perform as recentActionList } from '../../triggers/recent_action_list';
-import type { StoredEntry } from '../../sdk/contract';
-import type { Credentials } from '../../sdk/wire';
+import type { StoredEntry } from '../../sdk/src/contract/schemas';
+import type { Credentials } from '../../sdk/src/contract/wire';
 import sample from '../../samples/log_entry.json';
 import { appTester, thrownBy } from '../helpers/app-bundle';
-import { startServer, type TestServer } from '../helpers/start-server';
+import { startServer, type TestServer } from '../../server/test/support/start-server';
 
 let server: TestServer;
 let authData: Record<string, string>;

@@ -5,10 +5,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, type TestServer } from '../helpers/start-server';
+import { startServer, type TestServer } from '../../server/test/support/start-server';
 
 const repo = join(__dirname, '..', '..');
-const sdkEntry = join(repo, 'dist', 'sdk', 'index.js');
+const sdkEntry = join(repo, 'sdk', 'dist', 'index.js');
 
 /** The oldest Node on the machine that is older than the one running jest (SYSTEM_NODE overrides). */
 function findOlderNode(): { path: string; version: string } | undefined {

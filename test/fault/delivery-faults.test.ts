@@ -2,11 +2,11 @@
  * Fault injection against the real reference server, through a fault proxy: whatever the network does, every
  * entry is stored exactly once and the chain verifies. Prints a table of the counts.
  */
-import { AuditTrailClient } from '../../sdk/client.js';
-import type { DeliveryOptions } from '../../sdk/delivery/options.js';
-import type { Credentials } from '../../sdk/wire.js';
+import { AuditTrailClient } from '../../sdk/src/client.js';
+import type { DeliveryOptions } from '../../sdk/src/delivery/options.js';
+import type { Credentials } from '../../sdk/src/contract/wire.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { startServer, type TestServer } from '../helpers/start-server.js';
+import { startServer, type TestServer } from '../../server/test/support/start-server.js';
 import { checkTrail, formatTable, type TrailRow } from './trail-check.js';
 
 const ENTRIES = 400;

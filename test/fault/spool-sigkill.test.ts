@@ -7,14 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Credentials } from '../../sdk/wire.js';
+import type { Credentials } from '../../sdk/src/contract/wire.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { startServer, type TestServer } from '../helpers/start-server.js';
+import { startServer, type TestServer } from '../../server/test/support/start-server.js';
 import { checkTrail, formatTable } from './trail-check.js';
 
 const ENTRIES = 2000;
-const CHILD = path.resolve(__dirname, '../helpers/spool-child.js');
-const DIST = path.resolve(__dirname, '../../dist/sdk/client.js');
+const CHILD = path.resolve(__dirname, '../../sdk/test/support/spool-child.js');
+const DIST = path.resolve(__dirname, '../../sdk/dist/client.js');
 
 let server: TestServer;
 let proxy: FaultProxy;

@@ -2,8 +2,8 @@
  * What every fault scenario must end with: each entry stored exactly once and a valid chain. Reads the trail back
  * directly from the server (not through the proxy).
  */
-import { AuditTrailClient } from '../../sdk/client.js';
-import type { Credentials } from '../../sdk/wire.js';
+import { AuditTrailClient } from '../../sdk/src/client.js';
+import type { Credentials } from '../../sdk/src/contract/wire.js';
 
 /** One line of the printed table. */
 export interface TrailRow {

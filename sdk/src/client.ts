@@ -1,0 +1,495 @@
+/**
+ * The audit-trail client: records entries, reads them back, and verifies the hash chain (on the service and
+ * locally). Each method validates its input before any network call and fails with an {@link AuditTrailError}.
+ *
+ * @packageDocumentation
+ */
+import { inspect } from 'node:util';
+import { GENESIS_HASH, verifyChain } from './contract/chain.js';
+import {
+  LIMITS,
+  PATHS,
+  type ActionsResponse,
+  type ApplicationsResponse,
+  type AuthCheckResponse,
+  type BatchResponse,
+  type CreateHookRequest,
+  type Entry,
+  type HookSubscription,
+  type ListQuery,
+  type ListResponse,
+  type Receipt,
+  type StoredEntry,
+  type VerifyQuery,
+  type VerifyResult,
+} from './contract/schemas.js';
+import {
+  AuditTrailError,
+  NetworkError,
+  ValidationError,
+  describeOperation,
+  errorFromResponse,
+  type OperationContext,
+} from './errors.js';
+import { ClientClosedError } from './delivery/errors.js';
+import { Publisher, type CloseOptions, type CloseResult } from './delivery/publisher.js';
+import { EMPTY_STATS, type DeliveryEventName, type DeliveryListener, type DeliveryStats } from './delivery/events.js';
+import type { NormalizedDeliveryOptions } from './delivery/options.js';
+import { normalizeOptions, type ClientOptions } from './options.js';
+import { AxiosTransport } from './transport/axios-transport.js';
+import type { Transport, TransportResponse } from './transport/transport.js';
+import { isIsoDateTime, isValidationIssue, serializeEntry } from './contract/validation.js';
+import { basicAuthorization, batchBody, batchOverheadBytes, buildLogRequest, queryString, type WireRequest } from './contract/wire.js';
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
+const LIST_TEXT_FILTERS = ['actorId', 'action', 'entityType', 'entityId', 'idempotencyKey', 'cursor'] as const;
+const LIST_KEYS: ReadonlySet<string> = new Set<keyof ListQuery>([...LIST_TEXT_FILTERS, 'from', 'to', 'limit', 'order']);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const invalid = (operation: string, field: string, problem: string): ValidationError =>
+  new ValidationError(`${operation}: ${field} ${problem}`, { code: 'invalid_field', field, operation });
+
+function checkListQuery(query: ListQuery, operation: string): void {
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw invalid(operation, 'query', 'must be an object');
+  for (const key of Object.keys(query)) {
+    if (!LIST_KEYS.has(key)) throw invalid(operation, key, 'is not a filter of the entry list');
+  }
+  for (const key of LIST_TEXT_FILTERS) {
+    const value: unknown = query[key];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid(operation, key, 'must be non-empty text');
+  }
+  for (const key of ['from', 'to'] as const) {
+    const value: unknown = query[key];
+    if (value === undefined) continue;
+    if (!isIsoDateTime(value)) {
+      throw invalid(operation, key, 'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z');
+    }
+  }
+  const { limit, order } = query;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.pageSize)) {
+    throw invalid(operation, 'limit', `must be an integer from 1 to ${LIMITS.pageSize}`);
+  }
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw invalid(operation, 'order', 'must be "asc" or "desc"');
+}
+
+function checkVerifyQuery(query: VerifyQuery, operation: string): void {
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw invalid(operation, 'query', 'must be an object');
+  for (const key of Object.keys(query)) {
+    if (key !== 'fromSequence' && key !== 'toSequence') throw invalid(operation, key, 'is not an option of verification');
+  }
+  for (const key of ['fromSequence', 'toSequence'] as const) {
+    const value = query[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw invalid(operation, key, 'must be a positive integer');
+    }
+  }
+  if (query.fromSequence !== undefined && query.toSequence !== undefined && query.fromSequence > query.toSequence) {
+    throw invalid(operation, 'toSequence', 'must not be smaller than fromSequence');
+  }
+}
+
+function checkId(value: unknown, field: string, operation: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(operation, field, 'is required');
+  return value;
+}
+
+/** A 2xx body that is not the expected JSON object means the base URL points at something else. */
+function unexpectedReply(response: TransportResponse, operation: OperationContext): AuditTrailError {
+  return new AuditTrailError(
+    `${describeOperation(operation)} got an unexpected reply (HTTP ${response.status}): ` +
+      'is baseUrl the address of an audit-trail service?',
+    { status: response.status, operation },
+  );
+}
+
+/** The reply's JSON object, checked for the members the caller relies on (a light check, not a schema). */
+function expectObject(response: TransportResponse, operation: OperationContext, required: readonly string[]): Record<string, unknown> {
+  const body = response.body;
+  if (isObject(body) && required.every((key) => key in body)) return body;
+  throw unexpectedReply(response, operation);
+}
+
+/**
+ * A client of the audit-trail service, for one application of one organization. Create one per application and
+ * reuse it (it pools connections); `close()` it when done.
+ *
+ * @example
+ * ```ts
+ * const client = new AuditTrailClient({ baseUrl, organizationId, apiSecret, applicationId });
+ * const receipt = await client.log({ actorId: 'ada@example.com', action: 'LOGIN', details: { mfa: true } });
+ * await client.close();
+ * ```
+ */
+export class AuditTrailClient {
+  readonly #transport: Transport;
+  readonly #timeoutMs: number;
+  readonly #baseUrl: string;
+  readonly #organizationId: string;
+  readonly #applicationId: string;
+  /** The secret and its Basic-auth form, to scrub from anything the service echoes back. */
+  readonly #secrets: readonly string[];
+  #closed = false;
+  readonly #delivery: NormalizedDeliveryOptions;
+  /** The `enqueue` pipeline, built on first use (at construction with a spool, to restore it at once). */
+  #publisher: Publisher | undefined;
+  #closing: Promise<CloseResult> | undefined;
+
+  /**
+   * @param options - Where the service is and whose credentials to use. Checked here: a missing or malformed
+   * option throws a `TypeError` naming it.
+   */
+  constructor(options: ClientOptions) {
+    const normalized = normalizeOptions(options);
+    this.#baseUrl = normalized.baseUrl;
+    this.#organizationId = normalized.organizationId;
+    this.#applicationId = normalized.applicationId;
+    this.#timeoutMs = normalized.timeoutMs;
+    const authorization = basicAuthorization(normalized.organizationId, normalized.apiSecret);
+    this.#secrets = [normalized.apiSecret, authorization.slice('Basic '.length)];
+    this.#transport = normalized.transport ?? new AxiosTransport(normalized);
+    this.#delivery = normalized.delivery;
+    if (this.#delivery.spool) this.#pipeline();
+  }
+
+  /**
+   * Queues an entry for batched delivery and returns at once: validated, given an idempotency key (unless it has
+   * one) and serialised now, sent later with retries; see docs/delivery.md. Returns `undefined` once accepted;
+   * only when the queue is full with `delivery.whenFull: 'block'` does it return a promise, resolved once the
+   * entry is accepted. `await client.enqueue(entry)` works in every case.
+   *
+   * @throws {@link ValidationError} for an invalid entry (nothing is queued); `QueueFullError` when full with
+   * `whenFull: 'throw'`; `ClientClosedError` after `close()`.
+   */
+  enqueue(entry: Entry): void | Promise<void> {
+    if (this.#closing) throw new ClientClosedError('enqueue failed: the client is closed', { operation: 'enqueue' });
+    return this.#pipeline().enqueue(entry);
+  }
+
+  /**
+   * Sends what is queued now and resolves once every entry enqueued before the call is delivered or failed.
+   * In a serverless handler, `await client.flush()` before returning.
+   */
+  flush(): Promise<void> {
+    return this.#publisher?.flush() ?? Promise.resolve();
+  }
+
+  /** Listens to a delivery event (`delivered`, `retrying`, `spooled`, `dropped`, `failed`, `drained`). */
+  on<K extends DeliveryEventName>(name: K, listener: DeliveryListener<K>): this {
+    this.#pipeline().on(name, listener);
+    return this;
+  }
+
+  /** Stops listening to a delivery event. */
+  off<K extends DeliveryEventName>(name: K, listener: DeliveryListener<K>): this {
+    this.#publisher?.off(name, listener);
+    return this;
+  }
+
+  /** Delivery counters, as of now. */
+  get stats(): DeliveryStats {
+    return this.#publisher?.stats ?? { ...EMPTY_STATS };
+  }
+
+  #pipeline(): Publisher {
+    this.#publisher ??= new Publisher({ transport: this.#transport, options: this.#delivery });
+    return this.#publisher;
+  }
+
+  /**
+   * Records one entry: `POST /api/log/{actorId}/{action}` (or `.../{entityType}/{entityId}`).
+   *
+   * @returns The service's receipt (also for an idempotent replay of a known `idempotencyKey`).
+   * @throws {@link ValidationError} before any network call when the entry is invalid, or when the service rejects it.
+   * @throws {@link AuthenticationError}, {@link RateLimitError}, {@link ConflictError}, {@link ServerError},
+   * {@link NetworkError}.
+   */
+  async log(entry: Entry): Promise<Receipt> {
+    const serialized = serializeEntry(entry);
+    if (isValidationIssue(serialized)) throw ValidationError.fromIssue(serialized, { operation: 'log' });
+    const { response, operation } = await this.#send(buildLogRequest(serialized.entry), 'log');
+    return expectObject(response, operation, ['logEntryId', 'hash']) as unknown as Receipt;
+  }
+
+  /**
+   * Records many entries in one request (`POST /api/log/batch`), in order. Entries are checked first: if any is
+   * invalid nothing is sent and the error names it (`entries[3].actorId is required`).
+   *
+   * @returns One result per entry; rejected entries are listed in `failedLogIndexes`.
+   * @throws {@link ValidationError} for an invalid entry, an empty batch, more than `LIMITS.batchEntries` entries
+   * or a body over `LIMITS.bodyBytes`; the errors of {@link AuditTrailClient.log} otherwise.
+   */
+  async logBatch(entries: readonly Entry[]): Promise<BatchResponse> {
+    const operation = 'logBatch';
+    if (!Array.isArray(entries)) throw invalid(operation, 'entries', 'must be an array of entries');
+    if (entries.length === 0) throw invalid(operation, 'entries', 'must hold at least one entry');
+    if (entries.length > LIMITS.batchEntries) {
+      throw new ValidationError(`${operation}: entries may hold at most ${LIMITS.batchEntries} entries, got ${entries.length}`, {
+        code: 'batch_too_large',
+        field: 'entries',
+        operation,
+      });
+    }
+    const json: string[] = [];
+    let bytes = batchOverheadBytes(entries.length);
+    entries.forEach((entry, index) => {
+      const serialized = serializeEntry(entry);
+      if (isValidationIssue(serialized)) throw ValidationError.fromIssue(serialized, { index, operation });
+      json.push(serialized.json);
+      bytes += serialized.bytes;
+    });
+    if (bytes > LIMITS.bodyBytes) {
+      throw new ValidationError(`${operation}: the batch is ${bytes} bytes, more than the ${LIMITS.bodyBytes} allowed; send fewer entries`, {
+        code: 'body_too_large',
+        field: 'entries',
+        operation,
+      });
+    }
+    const request: WireRequest = { method: 'POST', path: PATHS.batch, headers: { ...JSON_HEADERS }, body: batchBody(json) };
+    const { response, operation: context } = await this.#send(request, operation);
+    return expectObject(response, context, ['results', 'failedLogIndexes']) as unknown as BatchResponse;
+  }
+
+  /**
+   * One page of entries (`GET /api/entries`), newest first unless `order: 'asc'`.
+   *
+   * @throws {@link ValidationError} before any network call for a bad filter (`limit` outside 1..1000, a date that
+   * is not ISO-8601 with a time zone, an unknown key); the HTTP errors of {@link AuditTrailClient.log}.
+   */
+  async listEntries(query: ListQuery = {}): Promise<ListResponse> {
+    checkListQuery(query, 'listEntries');
+    const request: WireRequest = { method: 'GET', path: PATHS.entries + queryString(query), headers: {} };
+    const { response, operation } = await this.#send(request, 'listEntries');
+    const body = expectObject(response, operation, ['entries', 'nextCursor']);
+    if (!Array.isArray(body['entries'])) throw unexpectedReply(response, operation);
+    return body as unknown as ListResponse;
+  }
+
+  /**
+   * Every entry matching the query, page after page (following `nextCursor`).
+   *
+   * @example
+   * ```ts
+   * for await (const entry of client.iterateEntries({ actorId: 'ada@example.com' })) console.log(entry.action);
+   * ```
+   * @throws The errors of {@link AuditTrailClient.listEntries}, when a page fails.
+   */
+  async *iterateEntries(query: ListQuery = {}): AsyncGenerator<StoredEntry, void, undefined> {
+    checkListQuery(query, 'iterateEntries');
+    let cursor = query.cursor;
+    for (;;) {
+      const page = await this.listEntries(cursor === undefined ? query : { ...query, cursor });
+      yield* page.entries;
+      if (page.nextCursor === null || page.nextCursor === undefined) return;
+      if (page.nextCursor === cursor) {
+        throw new AuditTrailError('iterateEntries: the service returned the same page cursor twice; stopping to avoid a loop', {
+          operation: 'iterateEntries',
+        });
+      }
+      cursor = page.nextCursor;
+    }
+  }
+
+  /**
+   * One entry by id (`GET /api/getEntryById?entryId=`).
+   *
+   * @throws {@link NotFoundError} when there is no such entry in this application; {@link ValidationError} for an
+   * empty id; the HTTP errors of {@link AuditTrailClient.log}.
+   */
+  async getEntry(entryId: string): Promise<StoredEntry> {
+    const id = checkId(entryId, 'entryId', 'getEntry');
+    const request: WireRequest = { method: 'GET', path: PATHS.entryById + queryString({ entryId: id }), headers: {} };
+    const { response, operation } = await this.#send(request, 'getEntry');
+    return expectObject(response, operation, ['id', 'hash']) as unknown as StoredEntry;
+  }
+
+  /**
+   * Asks the service to verify the application's chain (`GET /api/verification/chain`), optionally a range of it.
+   * For a check that does not trust the service, use {@link AuditTrailClient.verifyLocally}.
+   *
+   * @throws {@link ValidationError} for a bad range; the HTTP errors of {@link AuditTrailClient.log}.
+   */
+  async verify(query: VerifyQuery = {}): Promise<VerifyResult> {
+    checkVerifyQuery(query, 'verify');
+    const request: WireRequest = { method: 'GET', path: PATHS.verifyChain + queryString(query), headers: {} };
+    const { response, operation } = await this.#send(request, 'verify');
+    return expectObject(response, operation, ['valid', 'checked']) as unknown as VerifyResult;
+  }
+
+  /**
+   * Verifies the chain here, independently of the service: fetches the entries in chain order and recomputes
+   * every hash with `verifyChain`, page by page. Removing the newest entries cannot be seen this way: compare
+   * the returned `lastHash` with a receipt's `hash` you kept.
+   *
+   * @param query - The sequence range; the whole chain by default.
+   * @throws {@link ValidationError} for a bad range; the errors of {@link AuditTrailClient.listEntries}.
+   */
+  async verifyLocally(query: VerifyQuery = {}): Promise<VerifyResult> {
+    checkVerifyQuery(query, 'verifyLocally');
+    const from = query.fromSequence ?? 1;
+    const to = query.toSequence ?? Number.POSITIVE_INFINITY;
+    let anchorHash: string | undefined = from === 1 ? GENESIS_HASH : undefined;
+    let expectedSequence = from;
+    let checked = 0;
+    let page: StoredEntry[] = [];
+    const verifyPage = (): VerifyResult | undefined => {
+      const first = page[0];
+      if (!first) return undefined;
+      if (first.sequence !== expectedSequence) {
+        return { valid: false, checked, firstBadEntryId: first.id, firstBadSequence: first.sequence, reason: 'sequence_gap' };
+      }
+      const result = verifyChain(page, anchorHash === undefined ? {} : { anchorHash });
+      checked += result.checked;
+      if (!result.valid) return { ...result, checked };
+      anchorHash = result.lastHash;
+      expectedSequence += page.length;
+      page = [];
+      return undefined;
+    };
+    for await (const entry of this.iterateEntries({ order: 'asc', limit: LIMITS.pageSize })) {
+      if (entry.sequence < from) continue;
+      if (entry.sequence > to) break;
+      page.push(entry);
+      if (page.length === LIMITS.pageSize) {
+        const failure = verifyPage();
+        if (failure) return failure;
+      }
+    }
+    const failure = verifyPage();
+    if (failure) return failure;
+    return { valid: true, checked, lastHash: anchorHash ?? GENESIS_HASH };
+  }
+
+  /**
+   * Checks the credentials (`GET /api/auth/check`): cheap, and says whose they are.
+   *
+   * @throws {@link AuthenticationError} when they are wrong; {@link NetworkError} when the service is unreachable.
+   */
+  async checkAuth(): Promise<AuthCheckResponse> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.authCheck, headers: {} }, 'checkAuth');
+    return expectObject(response, operation, ['organizationId', 'applicationId']) as unknown as AuthCheckResponse;
+  }
+
+  /** The organization's applications (`GET /api/applications`). @throws The HTTP errors of {@link AuditTrailClient.log}. */
+  async listApplications(): Promise<ApplicationsResponse> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.applications, headers: {} }, 'listApplications');
+    return expectObject(response, operation, ['applications']) as unknown as ApplicationsResponse;
+  }
+
+  /** The distinct actions recorded in the application (`GET /api/actions`). @throws The HTTP errors of {@link AuditTrailClient.log}. */
+  async listActions(): Promise<ActionsResponse> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.actions, headers: {} }, 'listActions');
+    return expectObject(response, operation, ['actions']) as unknown as ActionsResponse;
+  }
+
+  /**
+   * Subscribes a webhook (`POST /api/hooks`): each new matching entry is POSTed to `targetUrl`.
+   *
+   * @throws {@link ValidationError} when `targetUrl` is not an http(s) URL or a filter is empty; the HTTP errors of
+   * {@link AuditTrailClient.log}.
+   */
+  async subscribeHook(request: CreateHookRequest): Promise<HookSubscription> {
+    const operation = 'subscribeHook';
+    if (!isObject(request)) throw invalid(operation, 'request', 'must be an object');
+    let url: URL | undefined;
+    try {
+      url = new URL(String(request.targetUrl));
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw invalid(operation, 'targetUrl', 'must be an http:// or https:// URL');
+    for (const key of ['actorId', 'action', 'entityType'] as const) {
+      const value: unknown = request[key];
+      if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid(operation, key, 'must be non-empty text');
+    }
+    const body: CreateHookRequest = { targetUrl: request.targetUrl };
+    if (request.actorId !== undefined) body.actorId = request.actorId;
+    if (request.action !== undefined) body.action = request.action;
+    if (request.entityType !== undefined) body.entityType = request.entityType;
+    const wire: WireRequest = { method: 'POST', path: PATHS.hooks, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+    const { response, operation: context } = await this.#send(wire, operation);
+    return expectObject(response, context, ['id', 'targetUrl']) as unknown as HookSubscription;
+  }
+
+  /**
+   * Removes a webhook subscription (`DELETE /api/hooks/{id}`).
+   *
+   * @throws {@link NotFoundError} when there is no such subscription; the HTTP errors of {@link AuditTrailClient.log}.
+   */
+  async unsubscribeHook(id: string): Promise<void> {
+    const hookId = checkId(id, 'id', 'unsubscribeHook');
+    await this.#send({ method: 'DELETE', path: PATHS.hook(hookId), headers: {} }, 'unsubscribeHook');
+  }
+
+  /**
+   * Drains the `enqueue` queue (up to `timeoutMs`, default 30 s), then releases the pooled connections. Later
+   * calls fail with an {@link AuditTrailError}. Safe to call twice (the second call gets the same result).
+   *
+   * @returns Whether the queue drained, and exactly which entries were not delivered (with a spool, they stay in
+   * it for the next start).
+   */
+  close(options: CloseOptions = {}): Promise<CloseResult> {
+    this.#closing ??= (async () => {
+      const result = (await this.#publisher?.close(options)) ?? { drained: true, undelivered: [], keptInSpool: false };
+      this.#closed = true;
+      this.#transport.close();
+      return result;
+    })();
+    return this.#closing;
+  }
+
+  /**
+   * Sends one request and maps anything but a 2xx to a typed error. Every method goes through here, so it is
+   * where retries or delivery hooks would attach.
+   */
+  async #send(request: WireRequest, name: string): Promise<{ response: TransportResponse; operation: OperationContext }> {
+    const operation: OperationContext = { name, method: request.method, path: request.path };
+    if (this.#closed) throw new ClientClosedError(`${name}: the client is closed`, { operation });
+    let response: TransportResponse;
+    try {
+      response = await this.#transport.send(request, { timeoutMs: this.#timeoutMs });
+    } catch (error) {
+      throw this.#fromTransportFailure(error, operation);
+    }
+    if (response.status >= 200 && response.status < 300) return { response, operation };
+    throw this.#scrub(errorFromResponse(response.status, response.body, response.headers, operation));
+  }
+
+  #fromTransportFailure(error: unknown, operation: OperationContext): AuditTrailError {
+    if (error instanceof NetworkError) {
+      return this.#scrub(new NetworkError(`${operation.name} failed: ${error.message}`, {
+        code: error.code,
+        operation,
+        ...(error.cause instanceof Error ? { cause: error.cause } : {}),
+      }));
+    }
+    if (error instanceof AuditTrailError) return this.#scrub(error);
+    // A custom transport broke its contract: keep only a message, never the raw error (it may hold headers).
+    const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+    return this.#scrub(new NetworkError(`${operation.name} failed: the transport failed (${message})`, {
+      code: 'ENETWORK',
+      operation,
+    }));
+  }
+
+  /** Defence in depth: nothing the service or a transport echoes may carry the secret into an error. */
+  #scrub<E extends AuditTrailError>(error: E): E {
+    for (const secret of this.#secrets) {
+      if (secret.length < 4 || !error.message.includes(secret)) continue;
+      error.message = error.message.split(secret).join('[redacted]');
+      if (error.stack !== undefined) error.stack = error.stack.split(secret).join('[redacted]');
+    }
+    return error;
+  }
+
+  /** What `util.inspect` and `console.log` show: where and whose, never the secret. */
+  [inspect.custom](): string {
+    return `AuditTrailClient { baseUrl: '${this.#baseUrl}', organizationId: '${this.#organizationId}', applicationId: '${this.#applicationId}' }`;
+  }
+
+  /** What `JSON.stringify(client)` shows: where and whose, never the secret. */
+  toJSON(): { baseUrl: string; organizationId: string; applicationId: string } {
+    return { baseUrl: this.#baseUrl, organizationId: this.#organizationId, applicationId: this.#applicationId };
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Validation of entries, shared by the SDK (before any network call), the Zapier app and the server (on receipt).
+ * Schema rules come from {@link EntrySchema}; the rules a JSON schema cannot express (IP syntax, real calendar
+ * dates, serialisability, byte sizes, entity pairs) are checked here.
+ */
+import { isIP } from 'node:net';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { EntrySchema, ISO_DATE_TIME, LIMITS, type Entry, type EntryField, type ErrorCode } from './schemas.js';
+
+/** A problem with an entry: which field, a stable code and a message a person can act on. */
+export interface ValidationIssue {
+  /** A stable, machine-readable code. */
+  code: ErrorCode;
+  /** The entry field at fault, or `body` when the entry as a whole is wrong. */
+  field: EntryField | 'body';
+  /** A human-readable explanation. */
+  message: string;
+}
+
+/** An entry that passed validation, with its JSON serialisation (made once and reused for sizing and sending). */
+export interface SerializedEntry {
+  /** The validated entry. */
+  entry: Entry;
+  /** `JSON.stringify(entry)`: the entry as it appears in a batch body. */
+  json: string;
+  /** UTF-8 byte length of `json`. */
+  bytes: number;
+}
+
+const compiled = TypeCompiler.Compile(EntrySchema);
+
+const FIELD_FORMATS: Partial<Record<EntryField, string>> = {
+  occurredAt: 'an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z',
+  idempotencyKey: 'printable ASCII without spaces',
+  actorRoles: 'a list of role names without commas or control characters',
+  details: 'text or a JSON object',
+};
+
+function issueFromSchemaError(error: ValueError): ValidationIssue {
+  const segments = error.path.split('/').filter(Boolean);
+  const field = (segments[0] ?? 'body') as EntryField | 'body';
+  const schema = error.schema as { maxLength?: number; maxItems?: number; minLength?: number };
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return { code: 'missing_field', field, message: `${field} is required` };
+    case ValueErrorType.ObjectAdditionalProperties:
+      return { code: 'invalid_field', field, message: `${field} is not a field of an entry` };
+    case ValueErrorType.StringMinLength:
+      return { code: 'missing_field', field, message: `${field} must not be empty` };
+    case ValueErrorType.StringMaxLength:
+      return {
+        code: 'field_too_long',
+        field,
+        message: `${segments.length > 1 ? `each of ${field}` : field} must be at most ${schema.maxLength} characters`,
+      };
+    case ValueErrorType.ArrayMaxItems:
+      return { code: 'field_too_long', field, message: `${field} may hold at most ${schema.maxItems} items` };
+    case ValueErrorType.Object:
+      if (field === 'body') return { code: 'invalid_field', field, message: 'An entry must be a JSON object' };
+      break;
+    default:
+      break;
+  }
+  const format = FIELD_FORMATS[field as EntryField];
+  return {
+    code: 'invalid_field',
+    field,
+    message: format ? `${field} must be ${format}` : `${field} must be text without control characters`,
+  };
+}
+
+const ISO_DATE_TIME_RE = new RegExp(ISO_DATE_TIME);
+
+/**
+ * Is this an ISO-8601 date-time with a time zone that names a real instant? `Date.parse` alone rolls impossible
+ * dates over (Feb 31 → Mar 3), so the calendar fields are checked as well.
+ */
+export function isIsoDateTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !ISO_DATE_TIME_RE.test(value)) return false;
+  const [date = '', time = ''] = value.split('T');
+  const [year = NaN, month = NaN, day = NaN] = date.split('-').map(Number);
+  const [hour = NaN, minute = NaN] = time.slice(0, 5).split(':').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return (
+    calendar.getUTCMonth() === month - 1 &&
+    calendar.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+function semanticIssue(entry: Entry): ValidationIssue | undefined {
+  if ((entry.entityType === undefined) !== (entry.entityId === undefined)) {
+    const missing = entry.entityType === undefined ? 'entityType' : 'entityId';
+    return { code: 'missing_field', field: missing, message: 'entityType and entityId must be given together' };
+  }
+  if (entry.ip !== undefined && isIP(entry.ip) === 0) {
+    return { code: 'invalid_field', field: 'ip', message: 'ip must be an IPv4 or IPv6 address' };
+  }
+  if (entry.occurredAt !== undefined && !isIsoDateTime(entry.occurredAt)) {
+    return { code: 'invalid_field', field: 'occurredAt', message: `occurredAt must be ${FIELD_FORMATS.occurredAt}` };
+  }
+  return undefined;
+}
+
+/** UTF-8 size of the details as they travel in the body of `POST /api/log/...`. */
+export function detailsBytes(details: Entry['details']): number {
+  if (details === undefined) return 0;
+  return Buffer.byteLength(typeof details === 'string' ? details : JSON.stringify(details));
+}
+
+const detailsTooLarge = (): ValidationIssue => ({
+  code: 'details_too_large',
+  field: 'details',
+  message: `details must be at most ${LIMITS.detailsBytes} bytes once serialised`,
+});
+
+/**
+ * Checks an entry against the contract and serialises it, once. Returns the issue instead of throwing so that
+ * callers choose their own error type (SDK `ValidationError`, Zapier `z.errors.Error`, server 4xx).
+ *
+ * `mintIdempotencyKey`, when given, supplies the key of an entry that has none; it is added after the check (a key
+ * we mint is valid by construction) and before the one serialisation.
+ */
+export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string): SerializedEntry | ValidationIssue {
+  if (!compiled.Check(value)) {
+    const first = compiled.Errors(value).First();
+    return first ? issueFromSchemaError(first) : { code: 'invalid_field', field: 'body', message: 'Invalid entry' };
+  }
+  const entry =
+    mintIdempotencyKey && (value as Entry).idempotencyKey === undefined
+      ? { ...(value as Entry), idempotencyKey: mintIdempotencyKey() }
+      : (value as Entry);
+  const semantic = semanticIssue(entry);
+  if (semantic) return semantic;
+  let json: string;
+  try {
+    json = JSON.stringify(entry);
+  } catch (error) {
+    return {
+      code: 'details_not_serializable',
+      field: 'details',
+      message: `details cannot be serialised to JSON (${(error as Error).message.split('\n')[0]})`,
+    };
+  }
+  const bytes = Buffer.byteLength(json);
+  // The whole entry bounds its details: only a large entry pays for measuring them exactly.
+  if (bytes > LIMITS.detailsBytes && detailsBytes(entry.details) > LIMITS.detailsBytes) return detailsTooLarge();
+  return { entry, json, bytes };
+}
+
+/** Checks an entry against the contract. Returns the first issue found, or `undefined` when it is valid. */
+export function validateEntry(value: unknown): ValidationIssue | undefined {
+  const result = serializeEntry(value);
+  return isValidationIssue(result) ? result : undefined;
+}
+
+/** Type guard: is this the issue branch of {@link serializeEntry}'s result? */
+export function isValidationIssue(value: SerializedEntry | ValidationIssue): value is ValidationIssue {
+  return 'code' in value;
+}

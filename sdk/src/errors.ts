@@ -1,0 +1,315 @@
+/**
+ * The errors the SDK throws. Every failure is an {@link AuditTrailError}; the subclass says what kind, and
+ * {@link errorFromResponse} is the one place that turns an HTTP reply into one. Messages are written for the
+ * person who will read them (the Zapier app shows them to end users): they name the operation and the path,
+ * never a credential.
+ *
+ * @packageDocumentation
+ */
+import { ERROR_CODES, HEADERS, type ErrorBody, type ErrorCode } from './contract/schemas.js';
+import type { ValidationIssue } from './contract/validation.js';
+
+/** Codes of {@link NetworkError}: the system error that kept a response from arriving. */
+export type NetworkErrorCode =
+  | 'ETIMEDOUT'
+  | 'ECONNRESET'
+  | 'ECONNREFUSED'
+  | 'ENOTFOUND'
+  | 'EAI_AGAIN'
+  | 'EHOSTUNREACH'
+  | 'ENETUNREACH'
+  | 'EPIPE'
+  | 'ABORTED'
+  | 'ENETWORK';
+
+/** The request an error is about: the SDK operation and the HTTP method and path it used. */
+export interface OperationContext {
+  /** The operation, as the caller knows it (e.g. `log`, `Log Entry`). */
+  name: string;
+  /** HTTP method. */
+  method: string;
+  /** Path below the base URL; any query string is left out of messages. */
+  path: string;
+}
+
+/** Options shared by the constructors of every {@link AuditTrailError}. */
+export interface AuditTrailErrorOptions {
+  /** Machine-readable code: the server's {@link ErrorCode}, or a {@link NetworkErrorCode}. */
+  code?: ErrorCode | NetworkErrorCode;
+  /** HTTP status of the reply, when there was one. */
+  status?: number;
+  /** The operation the error is about. */
+  operation?: OperationContext | string;
+  /** The underlying error. Never an HTTP-library error (its config holds the Authorization header). */
+  cause?: Error;
+}
+
+/** Base class of every error the SDK throws. */
+export class AuditTrailError extends Error {
+  // Optional members are `declare`d and set only when known, so logs show no `code: undefined` noise.
+  /** The class name, for logs and `instanceof`-free checks. */
+  override name: string = 'AuditTrailError';
+  /** Machine-readable code: the server's {@link ErrorCode}, or a {@link NetworkErrorCode} for network failures. */
+  declare readonly code?: ErrorCode | NetworkErrorCode;
+  /** HTTP status of the reply, when there was one. */
+  declare readonly status?: number;
+  /** Name of the operation that failed (e.g. `log`), when known. */
+  declare readonly operation?: string;
+
+  /**
+   * @param message - A complete sentence for a person; must not contain a credential.
+   * @param options - Code, status, operation and cause.
+   */
+  constructor(message: string, options: AuditTrailErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    if (options.code !== undefined) this.code = options.code;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.operation !== undefined) {
+      this.operation = typeof options.operation === 'string' ? options.operation : options.operation.name;
+    }
+  }
+
+  /** A plain summary for structured logs (`JSON.stringify(error)`). */
+  toJSON(): Record<string, unknown> {
+    const fields: Record<string, unknown> = Object.fromEntries(Object.entries(this));
+    return { ...fields, name: this.name, message: this.message };
+  }
+}
+
+/** The credentials were rejected (401) or may not be used for this application or operation (403). */
+export class AuthenticationError extends AuditTrailError {
+  override name = 'AuthenticationError' as const;
+}
+
+/** Too many requests (429). Wait {@link RateLimitError.retryAfterMs} before trying again. */
+export class RateLimitError extends AuditTrailError {
+  override name = 'RateLimitError' as const;
+  /** How long the service asked to wait (from `Retry-After`), in milliseconds; `undefined` when it did not say. */
+  declare readonly retryAfterMs?: number;
+
+  /**
+   * @param message - A complete sentence for a person.
+   * @param retryAfterMs - The wait the service asked for, in milliseconds.
+   * @param options - Code, status, operation.
+   */
+  constructor(message: string, retryAfterMs: number | undefined, options: AuditTrailErrorOptions = {}) {
+    super(message, options);
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Options of {@link ValidationError}. */
+export interface ValidationErrorOptions extends AuditTrailErrorOptions {
+  /** The field at fault (an entry field, a query parameter or an option). */
+  field?: string;
+  /** In a batch, the index of the entry at fault. */
+  index?: number;
+}
+
+/**
+ * The input was rejected: locally before any network call, or by the service (400, 413, 415, 422). `code` is the
+ * {@link ErrorCode} (the server's when the service rejected it) and `field` names what to fix.
+ */
+export class ValidationError extends AuditTrailError {
+  override name = 'ValidationError' as const;
+  /** The field at fault (an entry field, a query parameter or an option), when known. */
+  declare readonly field?: string;
+  /** In a batch, the index of the entry at fault. */
+  declare readonly index?: number;
+
+  /**
+   * @param message - A complete sentence for a person.
+   * @param options - Code, field, index, status, operation.
+   */
+  constructor(message: string, options: ValidationErrorOptions = {}) {
+    super(message, options);
+    if (options.field !== undefined) this.field = options.field;
+    if (options.index !== undefined) this.index = options.index;
+  }
+
+  /**
+   * The error for a local {@link ValidationIssue}. With `index`, the message names the entry of the batch, as in
+   * `entries[3].actorId is required`.
+   */
+  static fromIssue(issue: ValidationIssue, context: { index?: number; operation?: string } = {}): ValidationError {
+    const options: ValidationErrorOptions = { code: issue.code, field: issue.field };
+    if (context.operation !== undefined) options.operation = context.operation;
+    if (context.index === undefined) return new ValidationError(issue.message, options);
+    options.index = context.index;
+    const prefix = `entries[${context.index}]`;
+    const named = new RegExp(`\\b${issue.field}\\b`);
+    const message = named.test(issue.message)
+      ? issue.message.replace(named, `${prefix}.${issue.field}`)
+      : `${prefix}: ${issue.message}`;
+    return new ValidationError(message, options);
+  }
+}
+
+/** The entry, application or subscription does not exist (404). */
+export class NotFoundError extends AuditTrailError {
+  override name = 'NotFoundError' as const;
+}
+
+/** The request conflicts with what is stored (409), e.g. an idempotency key reused for a different entry. */
+export class ConflictError extends AuditTrailError {
+  override name = 'ConflictError' as const;
+}
+
+/** The service failed (5xx). Usually temporary: retrying later may succeed. */
+export class ServerError extends AuditTrailError {
+  override name = 'ServerError' as const;
+}
+
+/** No response arrived: timeout, connection reset or refused, DNS failure, or the request was aborted. */
+export class NetworkError extends AuditTrailError {
+  override name = 'NetworkError' as const;
+  declare readonly code: NetworkErrorCode;
+
+  /**
+   * @param message - A complete sentence for a person.
+   * @param options - The network code, the operation and a sanitised cause (message and code only).
+   */
+  constructor(message: string, options: AuditTrailErrorOptions & { code: NetworkErrorCode }) {
+    super(message, options);
+  }
+}
+
+/** Type guard: is this one of the SDK's errors? */
+export function isAuditTrailError(value: unknown): value is AuditTrailError {
+  return value instanceof AuditTrailError;
+}
+
+/** Type guard: is this a {@link ValidationError}? */
+export function isValidationError(value: unknown): value is ValidationError {
+  return value instanceof ValidationError;
+}
+
+/** Type guard: is this a {@link RateLimitError}? */
+export function isRateLimitError(value: unknown): value is RateLimitError {
+  return value instanceof RateLimitError;
+}
+
+/** Type guard: is this a {@link NetworkError}? */
+export function isNetworkError(value: unknown): value is NetworkError {
+  return value instanceof NetworkError;
+}
+
+/** Response headers as any HTTP client gives them (names in any case). */
+export type ResponseHeaders = Readonly<Record<string, string | readonly string[] | number | undefined>>;
+
+/** Reads one header, whatever the case of its name. */
+export function headerValue(headers: ResponseHeaders | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return undefined;
+}
+
+/**
+ * Milliseconds to wait according to a `Retry-After` value: delay-seconds (`"120"`, `"1.5"`) or an HTTP date.
+ * A date in the past gives 0; a missing or unreadable value gives `undefined`.
+ */
+export function parseRetryAfterMs(value: string | undefined, nowMs: number = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** Our `{ error: { code, message, field } }` body, when the reply carries one. */
+function readErrorBody(body: unknown): Partial<ErrorBody['error']> {
+  if (typeof body !== 'object' || body === null) return {};
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return {};
+  const { code, message, field } = error as Record<string, unknown>;
+  const result: Partial<ErrorBody['error']> = {};
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) result.code = code as ErrorCode;
+  if (typeof message === 'string' && message.trim() !== '') result.message = message.trim();
+  if (typeof field === 'string' && field !== '') result.field = field;
+  return result;
+}
+
+/** `log (POST /api/log/a/b)`: the operation and its path, without the query string. */
+export function describeOperation(operation: OperationContext | string): string {
+  if (typeof operation === 'string') return operation;
+  const path = operation.path.split('?')[0];
+  return `${operation.name} (${operation.method} ${path})`;
+}
+
+const withPeriod = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+/**
+ * The error for a reply that is not a success. Reads our `{ error: { code, message, field } }` body when there is
+ * one (the service's message is included; it never holds a credential), and `Retry-After` on 429.
+ *
+ * @param status - HTTP status of the reply.
+ * @param body - The reply's body: parsed JSON or text (text is not echoed into the message).
+ * @param headers - The reply's headers, names in any case.
+ * @param operation - What was being done, e.g. `{ name: 'log', method: 'POST', path: '/api/log/a/b' }`.
+ */
+export function errorFromResponse(
+  status: number,
+  body: unknown,
+  headers: ResponseHeaders | undefined,
+  operation: OperationContext | string,
+): AuditTrailError {
+  const server = readErrorBody(body);
+  const where = `${describeOperation(operation)} failed with HTTP ${status}`;
+  const detail = server.message ? ` ${withPeriod(server.message)}` : '';
+  const options: AuditTrailErrorOptions = { status, operation };
+  if (server.code !== undefined) options.code = server.code;
+
+  if (status === 401) {
+    return new AuthenticationError(
+      `${where}: the organization ID or API secret was not accepted.${detail}`,
+      { ...options, code: server.code ?? 'unauthorized' },
+    );
+  }
+  if (status === 403) {
+    return new AuthenticationError(
+      `${where}: these credentials may not be used for this application.${detail}`,
+      { ...options, code: server.code ?? 'unauthorized' },
+    );
+  }
+  if (status === 404) {
+    return new NotFoundError(`${where}: not found.${detail}`, { ...options, code: server.code ?? 'not_found' });
+  }
+  if (status === 409) {
+    return new ConflictError(`${where}: it conflicts with what is already stored.${detail}`, options);
+  }
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfterMs(headerValue(headers, HEADERS.retryAfter));
+    const wait = retryAfterMs === undefined ? 'Try again later.' : `Try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
+    return new RateLimitError(`${where}: too many requests.${detail} ${wait}`, retryAfterMs, {
+      ...options,
+      code: server.code ?? 'rate_limited',
+    });
+  }
+  if (status === 400 || status === 413 || status === 415 || status === 422) {
+    const fallback: Partial<Record<number, ErrorCode>> = { 413: 'body_too_large', 415: 'unsupported_media_type' };
+    const code = server.code ?? fallback[status] ?? 'invalid_field';
+    const validation: ValidationErrorOptions = { ...options, code };
+    if (server.field !== undefined) validation.field = server.field;
+    return new ValidationError(`${where}: the service rejected the input.${detail || ' It did not say why.'}`, validation);
+  }
+  if (status >= 500) {
+    return new ServerError(`${where}: the audit-trail service had a problem.${detail} Retrying later may help.`, options);
+  }
+  if (status >= 300 && status < 400) {
+    // Redirects are not followed: they would carry the credentials to another address.
+    const location = headerValue(headers, 'location');
+    const target = location ? ` to ${location.split('?')[0]}` : '';
+    return new AuditTrailError(
+      `${where}: the service redirected${target}, which is not followed. Check the base URL (http:// or https://, path).`,
+      options,
+    );
+  }
+  return new AuditTrailError(`${where}: unexpected reply.${detail}`, options);
+}

@@ -1,0 +1,85 @@
+/**
+ * The audit-trail SDK: record tamper-evident audit-trail entries and verify them.
+ *
+ * Intentionally not exported: `normalizeOptions` and the axios transport (implementation details), the wire
+ * helpers and the server-side halves of the contract (`ROUTES`, `entryFromLogRequest`), which the app and the
+ * server import from their own modules.
+ *
+ * @packageDocumentation
+ */
+export { AuditTrailClient } from './client.js';
+export { DEFAULTS } from './options.js';
+export type { ClientOptions } from './options.js';
+export {
+  AuditTrailError,
+  AuthenticationError,
+  ConflictError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+  errorFromResponse,
+  isAuditTrailError,
+  isNetworkError,
+  isRateLimitError,
+  isValidationError,
+  parseRetryAfterMs,
+} from './errors.js';
+export type {
+  AuditTrailErrorOptions,
+  NetworkErrorCode,
+  OperationContext,
+  ResponseHeaders,
+  ValidationErrorOptions,
+} from './errors.js';
+export { ERROR_CODES, LIMITS } from './contract/schemas.js';
+export type {
+  ActionSummary,
+  ActionsResponse,
+  Application,
+  ApplicationsResponse,
+  AuthCheckResponse,
+  BatchResponse,
+  BatchResult,
+  ChainFailureReason,
+  CreateHookRequest,
+  Entry,
+  EntryField,
+  ErrorBody,
+  ErrorCode,
+  HookSubscription,
+  ListQuery,
+  ListResponse,
+  Receipt,
+  StoredEntry,
+  VerifyQuery,
+  VerifyResult,
+} from './contract/schemas.js';
+export { ClientClosedError, QueueFullError } from './delivery/errors.js';
+export { DELIVERY_DEFAULTS } from './delivery/options.js';
+export type {
+  BeforeSendHook,
+  DeliveryOptions,
+  FsyncPolicy,
+  OverflowPolicy,
+  RetryOptions,
+  SpoolOptions,
+} from './delivery/options.js';
+export type {
+  DeliveredEntry,
+  DeliveryEventName,
+  DeliveryEvents,
+  DeliveryListener,
+  DeliveryStats,
+  FailedEntry,
+  FailureReason,
+  UndeliveredEntry,
+} from './delivery/events.js';
+export type { CloseOptions, CloseResult } from './delivery/publisher.js';
+export { validateEntry } from './contract/validation.js';
+export type { ValidationIssue } from './contract/validation.js';
+export { GENESIS_HASH, verifyChain } from './contract/chain.js';
+export type { VerifyChainOptions } from './contract/chain.js';
+export type { SendOptions, Transport, TransportResponse } from './transport/transport.js';
+export type { WireRequest } from './contract/wire.js';

@@ -1,0 +1,148 @@
+/**
+ * The built-in {@link Transport}: axios over keep-alive agents, one instance per client.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { NetworkError, type NetworkErrorCode } from '../errors.js';
+import { authHeaders, type Credentials, type WireRequest } from '../contract/wire.js';
+import type { SendOptions, Transport, TransportResponse } from './transport.js';
+
+/** What the axios transport needs: where, who, and its connection limits. */
+export interface AxiosTransportOptions extends Credentials {
+  /** Base URL without a trailing slash. */
+  baseUrl: string;
+  /** Default deadline of each request, in milliseconds. */
+  timeoutMs: number;
+  /** Keep-alive pool size per agent. */
+  maxSockets: number;
+}
+
+const NETWORK_CODES: Readonly<Record<string, { code: NetworkErrorCode; text: string }>> = {
+  ETIMEDOUT: { code: 'ETIMEDOUT', text: 'no response in time' },
+  ECONNABORTED: { code: 'ETIMEDOUT', text: 'no response in time' },
+  ESOCKETTIMEDOUT: { code: 'ETIMEDOUT', text: 'no response in time' },
+  ECONNRESET: { code: 'ECONNRESET', text: 'the connection was reset' },
+  ECONNREFUSED: { code: 'ECONNREFUSED', text: 'the connection was refused' },
+  ENOTFOUND: { code: 'ENOTFOUND', text: 'the host name was not found' },
+  EAI_AGAIN: { code: 'EAI_AGAIN', text: 'the host name could not be resolved right now' },
+  EHOSTUNREACH: { code: 'EHOSTUNREACH', text: 'the host is unreachable' },
+  ENETUNREACH: { code: 'ENETUNREACH', text: 'the network is unreachable' },
+  EPIPE: { code: 'EPIPE', text: 'the connection was closed while sending' },
+  ERR_CANCELED: { code: 'ABORTED', text: 'the request was aborted' },
+};
+
+/** Response header values as strings, names lower-cased. */
+function flattenHeaders(headers: AxiosResponse['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return flat;
+}
+
+/** JSON when the content type says so (and it parses), the text otherwise; `undefined` when there is no body. */
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined;
+  if (!contentType || !/\bjson\b/i.test(contentType)) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Sends {@link WireRequest}s with axios; one instance and one pair of keep-alive agents per client. */
+export class AxiosTransport implements Transport {
+  readonly #axios: AxiosInstance;
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
+  /** Built once: the Authorization value is the one thing every request shares and must never be logged. */
+  readonly #authHeaders: Readonly<Record<string, string>>;
+  readonly #baseUrl: string;
+  readonly #timeoutMs: number;
+
+  /** @param options - Base URL, credentials, deadline and pool size (already normalised). */
+  constructor(options: AxiosTransportOptions) {
+    this.#baseUrl = options.baseUrl;
+    this.#timeoutMs = options.timeoutMs;
+    this.#authHeaders = Object.freeze(authHeaders(options));
+    this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    this.#axios = axios.create({
+      baseURL: options.baseUrl,
+      httpAgent: this.#httpAgent,
+      httpsAgent: this.#httpsAgent,
+      // Every status is a response: the client maps non-2xx to typed errors.
+      validateStatus: () => true,
+      // A redirect would resend the credentials to wherever it points.
+      maxRedirects: 0,
+      // Bodies are exact strings built by sdk/wire.ts; responses are parsed here, by content type.
+      responseType: 'text',
+      transformRequest: [(data: unknown) => data],
+      transformResponse: [(data: unknown) => data],
+      headers: { Accept: 'application/json' },
+    });
+  }
+
+  /** Sends one request with the credentials; resolves whatever the status, rejects only with {@link NetworkError}. */
+  async send(request: WireRequest, options: SendOptions = {}): Promise<TransportResponse> {
+    // One deadline for the whole exchange (axios' own timeout only covers socket inactivity), and the caller's
+    // signal, folded into one controller: AbortSignal.any is missing from early Node 20 releases.
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = (): void => controller.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) controller.abort();
+    try {
+      const response = await this.#axios.request<string>({
+        method: request.method,
+        url: request.path,
+        headers: { ...request.headers, ...this.#authHeaders },
+        data: request.body,
+        signal: controller.signal,
+      });
+      const headers = flattenHeaders(response.headers);
+      const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
+      return { status: response.status, headers, body: parseBody(text, headers['content-type']) };
+    } catch (error) {
+      throw this.#networkError(error, request, timedOut, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Destroys the pooled sockets. */
+  close(): void {
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
+  }
+
+  /**
+   * A {@link NetworkError} whose cause keeps only the message and code of the original: an axios error carries
+   * the request config, and with it the Authorization header.
+   */
+  #networkError(error: unknown, request: WireRequest, timedOut: boolean, timeoutMs: number): NetworkError {
+    const raw = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
+    const rawCode = typeof raw.code === 'string' ? raw.code : typeof raw.cause?.code === 'string' ? raw.cause.code : '';
+    const known = timedOut ? NETWORK_CODES['ETIMEDOUT'] : NETWORK_CODES[rawCode];
+    const code: NetworkErrorCode = known?.code ?? 'ENETWORK';
+    const text = known?.text ?? 'the request failed before a response arrived';
+    const rawMessage = typeof raw.message === 'string' ? raw.message.split('\n')[0] ?? '' : '';
+    const cause = timedOut
+      ? Object.assign(new Error(`no response within ${timeoutMs} ms`), { code })
+      : Object.assign(new Error(rawMessage || text), { code: rawCode || code });
+    const path = request.path.split('?')[0];
+    return new NetworkError(
+      `${request.method} ${path} could not reach the audit-trail service at ${this.#baseUrl}: ${text} (${code}).`,
+      { code, cause },
+    );
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The seam between the client and HTTP. The SDK ships an axios implementation; tests and the delivery pipeline
+ * may inject their own.
+ */
+import type { WireRequest } from '../contract/wire.js';
+
+/** A response as the client needs it: status, lower-cased headers, and the body (parsed JSON, or text). */
+export interface TransportResponse {
+  /** HTTP status code. */
+  status: number;
+  /** Response headers, names lower-cased. */
+  headers: Record<string, string>;
+  /** Parsed JSON body when the response is JSON, the raw text otherwise. */
+  body: unknown;
+}
+
+/** Per-request options. */
+export interface SendOptions {
+  /** Abort the request after this many milliseconds. */
+  timeoutMs?: number;
+  /** Abort the request when this signal fires. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends one {@link WireRequest} (credentials are added by the transport) and resolves with the response whatever
+ * its status. Rejects only with a `NetworkError` (timeout, reset, DNS, refused).
+ */
+export interface Transport {
+  /** Sends a request; resolves with any HTTP status, rejects with `NetworkError` when no response arrived. */
+  send(request: WireRequest, options?: SendOptions): Promise<TransportResponse>;
+  /** Releases pooled connections. */
+  close(): void;
+}

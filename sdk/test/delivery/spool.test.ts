@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { normalizeDeliveryOptions } from '../../src/delivery/options.js';
+import { Publisher } from '../../src/delivery/publisher.js';
+import { Spool } from '../../src/delivery/spool.js';
+import { FakeTransport, entry } from './fake-transport.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-spool-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const options = (fsync: 'always' | 'batch' | 'never' = 'always') => ({ dir, fsync, fsyncIntervalMs: 1000 });
+const line = (key: string): string => JSON.stringify({ idempotencyKey: key, actorId: 'a', action: 'A' });
+
+describe('Spool', () => {
+  it('gives back, on the next open, every appended entry not yet acknowledged', () => {
+    const first = Spool.open(options()).spool;
+    const segments = ['k1', 'k2', 'k3'].map((key) => ({ key, segment: first.append(line(key)) }));
+    first.ack([segments[1] as { key: string; segment: number }]);
+    first.close();
+    const { spool, restored } = Spool.open(options());
+    expect(restored.map((r) => r.key)).toEqual(['k1', 'k3']);
+    expect(restored[0]).toMatchObject({ json: line('k1'), bytes: Buffer.byteLength(line('k1')) });
+    spool.close();
+  });
+
+  it('deletes a segment once all its entries are acknowledged', () => {
+    const { spool } = Spool.open(options('never'));
+    const acks = ['a', 'b'].map((key) => ({ key, segment: spool.append(line(key)) }));
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('seg-'))).toHaveLength(1);
+    spool.ack(acks);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('seg-'))).toEqual([]);
+    spool.append(line('c'));
+    spool.close();
+    expect(Spool.open(options()).restored.map((r) => r.key)).toEqual(['c']);
+  });
+
+  it('skips a torn last line (a write cut short by a power loss)', () => {
+    const { spool } = Spool.open(options());
+    spool.append(line('whole'));
+    spool.close();
+    const [segment] = fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+    fs.appendFileSync(path.join(dir, segment as string), line('torn').slice(0, 20));
+    const reopened = Spool.open(options());
+    expect(reopened.restored.map((r) => r.key)).toEqual(['whole']);
+    reopened.spool.close();
+  });
+
+  it('refuses a directory locked by another live process and takes over a dead one\'s lock', () => {
+    fs.writeFileSync(path.join(dir, 'spool.lock'), String(process.ppid));
+    expect(() => Spool.open(options())).toThrow(/in use by process/);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    fs.writeFileSync(path.join(dir, 'spool.lock'), dead);
+    const { spool } = Spool.open(options());
+    expect(fs.readFileSync(path.join(dir, 'spool.lock'), 'utf8')).toBe(String(process.pid));
+    spool.close();
+    expect(fs.existsSync(path.join(dir, 'spool.lock'))).toBe(false);
+  });
+});
+
+describe('Publisher with a spool', () => {
+  it('leaves undelivered entries in the spool on a close timeout, and the next publisher sends them with the same keys', async () => {
+    const down = new FakeTransport();
+    for (let i = 0; i < 100; i++) down.script.push({ status: 503 });
+    const first = new Publisher({
+      transport: down,
+      options: normalizeDeliveryOptions({ spool: options(), retry: { baseDelayMs: 10, maxDelayMs: 20 } }),
+    });
+    const spooled: number[] = [];
+    first.on('spooled', ({ count }) => spooled.push(count));
+    for (let i = 0; i < 5; i++) first.enqueue(entry(i));
+    expect(spooled).toEqual([1, 1, 1, 1, 1]);
+    const closed = await first.close({ timeoutMs: 100 });
+    expect(closed).toMatchObject({ drained: false, keptInSpool: true });
+    expect(closed.undelivered).toHaveLength(5);
+
+    const up = new FakeTransport();
+    const second = new Publisher({ transport: up, options: normalizeDeliveryOptions({ spool: options() }) });
+    expect(second.stats.restored).toBe(5);
+    await second.flush();
+    expect(up.batches.flat().map((e) => e.idempotencyKey)).toEqual(closed.undelivered.map((u) => u.idempotencyKey));
+    expect(up.batches.flat().map((e) => e.actorId)).toEqual(['user-0', 'user-1', 'user-2', 'user-3', 'user-4']);
+    await second.close();
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The public surface of the SDK: what sdk/index.ts exports at run time, and type assertions that tsc checks
+ * (`npx tsc -p tsconfig.test.json --noEmit` fails if a `@ts-expect-error` below stops being an error).
+ */
+import * as sdk from '../../src/index.js';
+import type { ClientOptions, CloseResult, Entry, NetworkErrorCode, Receipt, VerifyResult } from '../../src/index.js';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const assertType = <T extends true>(): T | undefined => undefined;
+
+test('exports exactly the documented values', () => {
+  expect(Object.keys(sdk).sort()).toEqual(
+    [
+      'AuditTrailClient',
+      'AuditTrailError',
+      'AuthenticationError',
+      'ClientClosedError',
+      'ConflictError',
+      'DEFAULTS',
+      'DELIVERY_DEFAULTS',
+      'ERROR_CODES',
+      'GENESIS_HASH',
+      'LIMITS',
+      'NetworkError',
+      'NotFoundError',
+      'QueueFullError',
+      'RateLimitError',
+      'ServerError',
+      'ValidationError',
+      'errorFromResponse',
+      'isAuditTrailError',
+      'isNetworkError',
+      'isRateLimitError',
+      'isValidationError',
+      'parseRetryAfterMs',
+      'validateEntry',
+      'verifyChain',
+    ].sort(),
+  );
+  expect(sdk.DEFAULTS).toEqual({ timeoutMs: 10_000, maxSockets: 16 });
+});
+
+test('error classes form one hierarchy with names that survive minification-free logs', () => {
+  const errors = [
+    new sdk.AuthenticationError('a'),
+    new sdk.RateLimitError('r', 1000),
+    new sdk.ValidationError('v', { field: 'actorId', code: 'missing_field' }),
+    new sdk.NotFoundError('n'),
+    new sdk.ConflictError('c'),
+    new sdk.ServerError('s'),
+    new sdk.NetworkError('x', { code: 'ECONNRESET' }),
+  ];
+  for (const error of errors) {
+    expect(error).toBeInstanceOf(sdk.AuditTrailError);
+    expect(error).toBeInstanceOf(Error);
+    expect(sdk.isAuditTrailError(error)).toBe(true);
+    expect(error.name).toBe(error.constructor.name);
+    expect(String(error)).toBe(`${error.name}: ${error.message}`);
+  }
+  expect(sdk.isAuditTrailError(new Error('plain'))).toBe(false);
+  expect(sdk.isRateLimitError(errors[1])).toBe(true);
+  expect(sdk.isValidationError(errors[2])).toBe(true);
+  expect(sdk.isNetworkError(errors[6])).toBe(true);
+  expect(JSON.parse(JSON.stringify(errors[2]))).toEqual({ name: 'ValidationError', message: 'v', code: 'missing_field', field: 'actorId' });
+});
+
+test('compile-time contract of the public types', () => {
+  // Required options are required; unknown ones are refused.
+  // @ts-expect-error apiSecret is missing
+  const missing: ClientOptions = { baseUrl: 'http://x', organizationId: 'o', applicationId: 'a' };
+  // @ts-expect-error secret is not an option
+  const typo: ClientOptions = { baseUrl: 'http://x', organizationId: 'o', apiSecret: 's', applicationId: 'a', secret: 's' };
+  // @ts-expect-error actorId and action are required
+  const noActor: Entry = { details: 'x' };
+  // @ts-expect-error details are text or a JSON object, not a number
+  const numberDetails: Entry = { actorId: 'a', action: 'b', details: 3 };
+  void [missing, typo, noActor, numberDetails];
+
+  const client = new sdk.AuditTrailClient({ baseUrl: 'http://127.0.0.1:1', organizationId: 'o', apiSecret: 's', applicationId: 'a' });
+  assertType<Equal<Awaited<ReturnType<typeof client.log>>, Receipt>>();
+  assertType<Equal<Awaited<ReturnType<typeof client.verifyLocally>>, VerifyResult>>();
+  assertType<Equal<Awaited<ReturnType<typeof client.close>>, CloseResult>>();
+  // @ts-expect-error the transport is private
+  void client.transport;
+
+  const result = {} as VerifyResult;
+  if (!result.valid) {
+    assertType<Equal<typeof result.reason, 'hash_mismatch' | 'standalone_hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap' | 'entries_missing'>>();
+  }
+  const network = new sdk.NetworkError('x', { code: 'ETIMEDOUT' });
+  assertType<Equal<typeof network.code, NetworkErrorCode>>();
+  // @ts-expect-error a NetworkError needs a network code
+  void new sdk.NetworkError('x', {});
+  const rateLimited = new sdk.RateLimitError('x', undefined);
+  assertType<Equal<typeof rateLimited.retryAfterMs, number | undefined>>();
+  void client.close();
+  expect(true).toBe(true);
+});

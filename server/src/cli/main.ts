@@ -1,0 +1,108 @@
+/**
+ * The `audit-trail` command line: `serve`, `log`, `tail`, `verify`. bin/audit-trail.js requires the compiled
+ * file; `npm start` runs `node dist/server/cli/main.js serve`.
+ */
+import { parseArgs } from 'node:util';
+import { isAuditTrailError } from '@audit-trail/sdk/contract';
+import { logCommand, tailCommand, verifyCommand } from './client-commands.js';
+import { UsageError } from './environment.js';
+import { serve } from './serve.js';
+
+export const USAGE = `Usage: audit-trail <command> [options]
+
+Commands:
+  serve [--port N] [--host H] [--data DIR]    run the server (defaults: 127.0.0.1:8080, ./.data)
+  log <actor> <action> [details]              record an entry; details: a JSON object or text
+      [--entity-type T --entity-id I] [--idempotency-key K]
+  tail [--limit N] [--follow] [--json]        print the newest entries (default 20)
+  verify [--from N] [--to N] [--local]        verify the hash chain; exit code 1 when it is broken
+
+Environment:
+  PORT, AUDIT_TRAIL_DATA_DIR, LOG_LEVEL                       (serve)
+  AUDIT_TRAIL_BASE_URL (default http://127.0.0.1:8080),
+  AUDIT_TRAIL_ORGANIZATION_ID, AUDIT_TRAIL_API_SECRET,
+  AUDIT_TRAIL_APPLICATION_ID                                  (client commands; serve seeds them when set)
+`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'entity-type': { type: 'string' },
+  'entity-id': { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  limit: { type: 'string' },
+  interval: { type: 'string' },
+  follow: { type: 'boolean', short: 'f' },
+  json: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  local: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Which options each command accepts (anything else is a usage error). */
+const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
+  serve: ['port', 'host', 'data'],
+  log: ['entity-type', 'entity-id', 'idempotency-key'],
+  tail: ['limit', 'follow', 'json', 'interval'],
+  verify: ['from', 'to', 'local'],
+};
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      out(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    const allowed = COMMAND_OPTIONS[command];
+    if (!allowed) throw new UsageError(`unknown command "${command}"`);
+    const stray = Object.keys(values).filter((name) => name !== 'help' && !allowed.includes(name as keyof typeof OPTIONS));
+    if (stray.length > 0) throw new UsageError(`${command} does not take --${stray.join(', --')}`);
+    switch (command) {
+      case 'serve':
+        if (rest.length > 0) throw new UsageError(`serve takes no arguments, got: ${rest.join(' ')}`);
+        return await serve(values, env, out);
+      case 'log':
+        return await logCommand(rest, values, env, out);
+      case 'tail':
+        return await tailCommand(values, env, out, signalOnInterrupt());
+      default:
+        return await verifyCommand(values, env, out);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      const showUsage = !(error instanceof UsageError) || error.showUsage;
+      err(`audit-trail: ${(error as Error).message}${showUsage ? `\n\n${USAGE}` : ''}`);
+      return 2;
+    }
+    // SDK errors carry a message that names the operation and never a credential.
+    err(`audit-trail: ${isAuditTrailError(error) ? error.message : (error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}
+
+function signalOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  return controller.signal;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`audit-trail: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

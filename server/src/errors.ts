@@ -1,0 +1,64 @@
+/**
+ * The server's error table: every {@link ErrorCode} of the contract has exactly one HTTP status and a default
+ * message. `Record<ErrorCode, …>` makes the table exhaustive at compile time, so a new code cannot be half-added.
+ */
+import type { FastifyReply } from 'fastify';
+import type { ErrorBody, ErrorCode } from '@audit-trail/sdk/contract';
+import { LIMITS } from '@audit-trail/sdk/contract';
+
+/** Status and default message of one error code. */
+export interface ErrorSpec {
+  /** The HTTP status the server replies with. */
+  status: number;
+  /** The message used when the thrower gives none. */
+  message: string;
+}
+
+/** Every error code the server can reply with, and its status. */
+export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
+  missing_field: { status: 400, message: 'A required field is missing' },
+  invalid_field: { status: 400, message: 'A field is invalid' },
+  field_too_long: { status: 400, message: 'A field is too long' },
+  details_not_serializable: { status: 400, message: 'The details cannot be serialised to JSON' },
+  details_too_large: { status: 413, message: `The details exceed ${LIMITS.detailsBytes} bytes` },
+  body_too_large: { status: 413, message: `The request body exceeds ${LIMITS.bodyBytes} bytes` },
+  batch_too_large: { status: 413, message: `A batch holds at most ${LIMITS.batchEntries} entries` },
+  malformed_json: { status: 400, message: 'The request body is not valid JSON' },
+  unsupported_media_type: { status: 415, message: 'Unsupported Content-Type' },
+  unauthorized: { status: 401, message: 'Missing or invalid credentials (HTTP Basic organizationId:apiSecret)' },
+  unknown_application: { status: 403, message: 'The Application-Id header does not name an application of this organization' },
+  not_found: { status: 404, message: 'Not found' },
+  rate_limited: { status: 429, message: 'Too many requests' },
+  idempotency_conflict: { status: 409, message: 'The idempotency key is already in use' },
+  internal_error: { status: 500, message: 'Internal server error' },
+};
+
+/** An error a handler throws on purpose; the error handler turns it into `{ error: { code, message, field? } }`. */
+export class ApiError extends Error {
+  override name = 'ApiError' as const;
+  /** The HTTP status, from {@link ERROR_TABLE}. */
+  readonly statusCode: number;
+
+  constructor(
+    /** The stable error code. */
+    readonly code: ErrorCode,
+    message?: string,
+    /** The field at fault, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message ?? ERROR_TABLE[code].message);
+    this.statusCode = ERROR_TABLE[code].status;
+  }
+}
+
+/** The JSON body of an error reply. */
+export function errorBody(code: ErrorCode, message?: string, field?: string): ErrorBody {
+  const error: ErrorBody['error'] = { code, message: message ?? ERROR_TABLE[code].message };
+  if (field !== undefined) error.field = field;
+  return { error };
+}
+
+/** Sends an error reply with the status of `code`. */
+export function sendError(reply: FastifyReply, code: ErrorCode, message?: string, field?: string): FastifyReply {
+  return reply.code(ERROR_TABLE[code].status).send(errorBody(code, message, field));
+}

@@ -1,0 +1,72 @@
+/**
+ * Appending to an application's chain. Every entry of one call is chained and stored in ONE transaction, the
+ * head read once; idempotency keys already stored (or repeated earlier in the same call) yield the original entry.
+ * The hash recipe is sdk/chain.ts, the very code SDK users verify with.
+ */
+import { entryFields, type Entry, type Receipt, type StoredEntry } from '@audit-trail/sdk/contract';
+import { HASH_VERSION, chainHash, standaloneHash } from '@audit-trail/sdk/contract';
+import { uuidv7 } from '@audit-trail/sdk/contract';
+import type { ValidationIssue } from '@audit-trail/sdk/contract';
+import type { EntryRepository } from './store/repositories.js';
+
+/** What happened to one entry of an append. */
+export type AppendOutcome =
+  | { status: 'stored' | 'duplicate'; entry: StoredEntry }
+  | { status: 'rejected'; issue: ValidationIssue };
+
+/** The receipt of a stored entry. */
+export function receiptOf(entry: StoredEntry): Receipt {
+  return {
+    logEntryId: entry.id,
+    sequence: entry.sequence,
+    hash: entry.hash,
+    previousHash: entry.previousHash,
+    standaloneHash: entry.standaloneHash,
+    timestamp: entry.timestamp,
+  };
+}
+
+const isIssue = (item: Entry | ValidationIssue): item is ValidationIssue => 'code' in item && 'field' in item && !('actorId' in item);
+
+/**
+ * Appends validated entries (issues pass through as `rejected`) to the chain of `applicationId`, in order.
+ * `now` is injectable for tests.
+ */
+export function appendEntries(
+  repository: EntryRepository,
+  applicationId: string,
+  items: readonly (Entry | ValidationIssue)[],
+  now: () => Date = () => new Date(),
+): AppendOutcome[] {
+  return repository.transaction(() => {
+    let head = repository.head(applicationId);
+    const seenKeys = new Map<string, StoredEntry>();
+    const outcomes = items.map((item): AppendOutcome => {
+      if (isIssue(item)) return { status: 'rejected', issue: item };
+      const key = item.idempotencyKey;
+      if (key !== undefined) {
+        const original = seenKeys.get(key) ?? repository.findByIdempotencyKey(applicationId, key);
+        if (original) return { status: 'duplicate', entry: original };
+      }
+      const sequence = head.sequence + 1;
+      // The idempotency key rides along but is not hashed: standaloneHash picks HASHED_FIELDS only.
+      const fields = { id: uuidv7(), applicationId, timestamp: now().toISOString(), ...entryFields(item) };
+      const standalone = standaloneHash(fields);
+      const entry: StoredEntry = {
+        ...fields,
+        sequence,
+        previousHash: head.hash,
+        hash: chainHash(sequence, head.hash, standalone),
+        standaloneHash: standalone,
+        hashVersion: HASH_VERSION,
+      };
+      repository.insert(entry);
+      if (key !== undefined) seenKeys.set(key, entry);
+      head = { sequence, hash: entry.hash };
+      return { status: 'stored', entry };
+    });
+    // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
+    repository.moveHead(applicationId, head);
+    return outcomes;
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * The OpenAPI 3.1 document of the service, built from the contract's TypeBox schemas (so it cannot drift from
+ * them) and from the server's query/body schemas. Served at `GET /openapi.json`; `node dist/server/openapi.js`
+ * rewrites docs/openapi.json, and test/server/openapi.test.ts fails when the committed file is stale.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import {
+  ERROR_CODES,
+  EntrySchema,
+  ErrorBodySchema,
+  HEADERS,
+  LIMITS,
+  PATHS,
+  ReceiptSchema,
+  StoredEntrySchema,
+} from '@audit-trail/sdk/contract';
+import { CreateHookRequestSchema, ListQuerySchema, VerifyQuerySchema } from './schemas.js';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+
+const ErrorDetail = Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) });
+
+/** Response shapes the contract declares as interfaces, for the document only. */
+const RESPONSE_SCHEMAS: Record<string, TSchema> = {
+  BatchRequest: Type.Object({ entries: Type.Array(Type.Unsafe(ref('Entry')), { maxItems: LIMITS.batchEntries }) }),
+  BatchResult: Type.Union([
+    Type.Object({ index: Type.Integer(), status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate')]), receipt: Type.Unsafe(ref('Receipt')) }),
+    Type.Object({ index: Type.Integer(), status: Type.Literal('rejected'), error: ErrorDetail }),
+  ]),
+  BatchResponse: Type.Object({ results: Type.Array(Type.Unsafe(ref('BatchResult'))), failedLogIndexes: Type.Array(Type.Integer()) }),
+  ListResponse: Type.Object({ entries: Type.Array(Type.Unsafe(ref('StoredEntry'))), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+  VerifyResult: Type.Union([
+    Type.Object({ valid: Type.Literal(true), checked: Type.Integer(), lastHash: Type.String() }),
+    Type.Object({
+      valid: Type.Literal(false),
+      checked: Type.Integer(),
+      firstBadEntryId: Type.Union([Type.String(), Type.Null()]),
+      firstBadSequence: Type.Integer(),
+      reason: Type.Union(
+        ['hash_mismatch', 'standalone_hash_mismatch', 'previous_hash_mismatch', 'sequence_gap', 'entries_missing'].map((r) => Type.Literal(r)),
+      ),
+    }),
+  ]),
+  AuthCheckResponse: Type.Object({
+    organizationId: Type.String(),
+    organizationName: Type.String(),
+    applicationId: Type.String(),
+    applicationName: Type.String(),
+  }),
+  ApplicationsResponse: Type.Object({
+    applications: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String() })),
+  }),
+  ActionsResponse: Type.Object({
+    actions: Type.Array(Type.Object({ action: Type.String(), count: Type.Integer(), lastRecordedAt: Type.String() })),
+  }),
+  HookSubscription: Type.Object({
+    id: Type.String(),
+    targetUrl: Type.String(),
+    actorId: Type.Union([Type.String(), Type.Null()]),
+    action: Type.Union([Type.String(), Type.Null()]),
+    entityType: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+  }),
+};
+
+/** Query parameters of an operation from a TypeBox object schema. */
+function queryParameters(schema: TObject): unknown[] {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    description: (property as { description?: string }).description,
+    schema: property,
+  }));
+}
+
+const errorResponse = (description: string) => ({ description, content: json(ref('ErrorBody')) });
+const COMMON_ERRORS = {
+  '400': errorResponse('Invalid input (`missing_field`, `invalid_field`, `field_too_long`, `malformed_json`, ...)'),
+  '401': errorResponse('`unauthorized`: missing or wrong credentials'),
+  '403': errorResponse('`unknown_application`: the Application-Id is not an application of the organization'),
+  '500': errorResponse('`internal_error` (message masked)'),
+};
+
+const header = (name: string, description: string) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+const LOG_HEADERS = [
+  header(HEADERS.idempotencyKey, 'A retry with a stored key returns the original receipt (200, `Idempotent-Replayed: true`).'),
+  header(HEADERS.actorDisplayName, 'Percent-encoded UTF-8.'),
+  header(HEADERS.actorRoles, 'Comma-separated, each role percent-encoded.'),
+  header(HEADERS.occurredAt, 'ISO-8601 date-time with a time zone.'),
+  header(HEADERS.ip, 'IPv4 or IPv6 address of the actor.'),
+];
+const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+
+function logOperation(withEntity: boolean): Record<string, unknown> {
+  return {
+    post: {
+      operationId: withEntity ? 'logAboutEntity' : 'log',
+      summary: withEntity ? 'Record one entry about an entity' : 'Record one entry',
+      description: 'The body is the details: JSON object (`application/json`) or text (any other content type). Empty body: no details.',
+      parameters: [
+        pathParameter('actorId', 'Who acted (URL-encoded).'),
+        pathParameter('action', 'What they did (URL-encoded).'),
+        ...(withEntity ? [pathParameter('entityType', 'Kind of thing acted upon.'), pathParameter('entityId', 'Its id.')] : []),
+        ...LOG_HEADERS,
+      ],
+      requestBody: {
+        required: false,
+        content: { 'application/json': { schema: { type: 'object' } }, 'text/plain': { schema: { type: 'string' } } },
+      },
+      responses: {
+        '201': { description: 'Stored', content: json(ref('Receipt')) },
+        '200': { description: 'Idempotent replay: the original receipt, nothing stored', content: json(ref('Receipt')) },
+        ...COMMON_ERRORS,
+        '413': errorResponse('`body_too_large` or `details_too_large`'),
+      },
+    },
+  };
+}
+
+/** Builds the OpenAPI document. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Audit Trail API',
+      version: '1.0.0',
+      description:
+        'Tamper-evident (hash-chained) audit trails, LogSentinel-style. Every /api route needs HTTP Basic ' +
+        '`organizationId:apiSecret` and (except /api/applications) the `Application-Id` header. Errors are ' +
+        `\`{ "error": { "code", "message", "field"? } }\` with code one of: ${ERROR_CODES.join(', ')}.`,
+    },
+    servers: [{ url: 'http://127.0.0.1:8080' }],
+    security: [{ basicAuth: [], applicationId: [] }],
+    paths: {
+      '/api/log/{actorId}/{action}': logOperation(false),
+      '/api/log/{actorId}/{action}/{entityType}/{entityId}': logOperation(true),
+      [PATHS.batch]: {
+        post: {
+          operationId: 'logBatch',
+          summary: 'Record many entries in order, with a result per entry',
+          requestBody: { required: true, content: json(ref('BatchRequest')) },
+          responses: {
+            '200': { description: 'One result per entry (stored / duplicate / rejected)', content: json(ref('BatchResponse')) },
+            ...COMMON_ERRORS,
+            '413': errorResponse(`\`batch_too_large\` (more than ${LIMITS.batchEntries} entries) or \`body_too_large\``),
+            '415': errorResponse('`unsupported_media_type`: the body must be application/json'),
+          },
+        },
+      },
+      [PATHS.entries]: {
+        get: {
+          operationId: 'listEntries',
+          summary: 'List entries, newest first, with filters and an opaque cursor',
+          parameters: queryParameters(ListQuerySchema),
+          responses: { '200': { description: 'A page', content: json(ref('ListResponse')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.entryById]: {
+        get: {
+          operationId: 'getEntryById',
+          summary: 'One entry',
+          parameters: [{ name: 'entryId', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The entry', content: json(ref('StoredEntry')) },
+            '404': errorResponse('`not_found`'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      [PATHS.verifyChain]: {
+        get: {
+          operationId: 'verifyChain',
+          summary: "Recompute the application's hash chain (or a range) and report the first bad entry",
+          parameters: queryParameters(VerifyQuerySchema),
+          responses: { '200': { description: 'The result', content: json(ref('VerifyResult')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.authCheck]: {
+        get: {
+          operationId: 'authCheck',
+          summary: 'Who the credentials belong to',
+          responses: { '200': { description: 'The caller', content: json(ref('AuthCheckResponse')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.applications]: {
+        get: {
+          operationId: 'listApplications',
+          summary: "The organization's applications (no Application-Id needed)",
+          security: [{ basicAuth: [] }],
+          responses: { '200': { description: 'Oldest first', content: json(ref('ApplicationsResponse')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.actions]: {
+        get: {
+          operationId: 'listActions',
+          summary: 'Distinct actions, most recently recorded first',
+          responses: { '200': { description: 'The actions', content: json(ref('ActionsResponse')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.hooks]: {
+        post: {
+          operationId: 'subscribeHook',
+          summary: 'Subscribe a webhook: each new matching entry is POSTed (StoredEntry JSON) to targetUrl',
+          description: 'Delivery is asynchronous and retried on network errors and non-2xx replies; a 410 reply removes the subscription.',
+          requestBody: { required: true, content: json(ref('CreateHookRequest')) },
+          responses: {
+            '201': { description: 'Subscribed', content: json(ref('HookSubscription')) },
+            ...COMMON_ERRORS,
+            '415': errorResponse('`unsupported_media_type`'),
+          },
+          callbacks: {
+            entry: { '{$request.body#/targetUrl}': { post: { requestBody: { content: json(ref('StoredEntry')) }, responses: { '200': { description: 'Delivered' } } } } },
+          },
+        },
+      },
+      '/api/hooks/{id}': {
+        delete: {
+          operationId: 'unsubscribeHook',
+          summary: 'Remove a webhook subscription',
+          parameters: [pathParameter('id', 'Subscription id')],
+          responses: { '204': { description: 'Removed' }, '404': errorResponse('`not_found`'), ...COMMON_ERRORS },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        basicAuth: { type: 'http', scheme: 'basic', description: 'organizationId:apiSecret' },
+        applicationId: { type: 'apiKey', in: 'header', name: HEADERS.applicationId },
+      },
+      schemas: {
+        Entry: EntrySchema,
+        Receipt: ReceiptSchema,
+        StoredEntry: StoredEntrySchema,
+        ErrorBody: ErrorBodySchema,
+        CreateHookRequest: CreateHookRequestSchema,
+        ...RESPONSE_SCHEMAS,
+      },
+    },
+  };
+}
+
+/** The document as committed: 2-space JSON with a final newline (symbol keys of TypeBox schemas drop out). */
+export function openApiJson(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}
+
+if (require.main === module) {
+  const target = join(__dirname, '../../docs/openapi.json');
+  writeFileSync(target, openApiJson());
+  process.stdout.write(`wrote ${target}\n`);
+}

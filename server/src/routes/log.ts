@@ -1,0 +1,62 @@
+/** `POST /api/log/{actorId}/{action}[/{entityType}/{entityId}]` and `POST /api/log/batch`. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LIMITS, ROUTES, type BatchResponse, type BatchResult, type StoredEntry } from '@audit-trail/sdk/contract';
+import { isValidationIssue, serializeEntry } from '@audit-trail/sdk/contract';
+import { entryFromLogRequest, type LogRouteParams } from '@audit-trail/sdk/contract';
+import { callerApplication } from '../auth/authenticate.js';
+import { isJsonRequest } from '../body-parsers.js';
+import type { ServerContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { appendEntries, receiptOf } from '../ledger.js';
+
+/** Response header marking a reply that returns an earlier receipt instead of storing again. */
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+
+export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: ServerContext): void {
+  const logOne = async (request: FastifyRequest<{ Params: LogRouteParams }>, reply: FastifyReply) => {
+    const application = callerApplication(request);
+    const serialized = serializeEntry(entryFromLogRequest(request.params, request.headers, request.body));
+    if (isValidationIssue(serialized)) throw new ApiError(serialized.code, serialized.message, serialized.field);
+    const [outcome] = appendEntries(store.entries, application.id, [serialized.entry]);
+    if (!outcome || outcome.status === 'rejected') throw new Error('append returned no outcome for a valid entry');
+    if (outcome.status === 'duplicate') {
+      return reply.code(200).header(REPLAYED_HEADER, 'true').send(receiptOf(outcome.entry));
+    }
+    dispatcher.dispatch(application.id, [outcome.entry]);
+    return reply.code(201).send(receiptOf(outcome.entry));
+  };
+  app.post(ROUTES.log, logOne);
+  app.post(ROUTES.logAboutEntity, logOne);
+
+  app.post(ROUTES.batch, async (request, reply) => {
+    const application = callerApplication(request);
+    if (!isJsonRequest(request)) throw new ApiError('unsupported_media_type', 'The batch body must be application/json');
+    const body = request.body as { entries?: unknown } | undefined;
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ApiError('invalid_field', 'The batch body must be a JSON object { "entries": [...] }', 'entries');
+    }
+    if (body.entries === undefined) throw new ApiError('missing_field', 'entries is required', 'entries');
+    if (!Array.isArray(body.entries)) throw new ApiError('invalid_field', 'entries must be an array', 'entries');
+    if (body.entries.length > LIMITS.batchEntries) {
+      throw new ApiError('batch_too_large', `A batch holds at most ${LIMITS.batchEntries} entries, got ${body.entries.length}`);
+    }
+    const items = (body.entries as unknown[]).map((value) => {
+      const serialized = serializeEntry(value);
+      return isValidationIssue(serialized) ? serialized : serialized.entry;
+    });
+    const outcomes = appendEntries(store.entries, application.id, items);
+    const stored: StoredEntry[] = [];
+    const failedLogIndexes: number[] = [];
+    const results = outcomes.map((outcome, index): BatchResult => {
+      if (outcome.status === 'rejected') {
+        failedLogIndexes.push(index);
+        const { code, message, field } = outcome.issue;
+        return { index, status: 'rejected', error: { code, message, field } };
+      }
+      if (outcome.status === 'stored') stored.push(outcome.entry);
+      return { index, status: outcome.status, receipt: receiptOf(outcome.entry) };
+    });
+    dispatcher.dispatch(application.id, stored);
+    return reply.code(200).send({ results, failedLogIndexes } satisfies BatchResponse);
+  });
+}

@@ -1,0 +1,191 @@
+/** {@link EntryRepository} on `node:sqlite`: prepared statements, made once. */
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { StoredEntry } from '@audit-trail/sdk/contract';
+import { GENESIS_HASH, HASH_VERSION } from '@audit-trail/sdk/contract';
+import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
+import { nullableText, type Row } from './sqlite-rows.js';
+
+const COLUMNS =
+  'id, application_id, sequence, timestamp, actor_id, action, details, actor_display_name, actor_roles, ' +
+  'entity_type, entity_id, occurred_at, ip, idempotency_key, previous_hash, hash, standalone_hash, hash_version';
+
+function entryFromRow(row: Row): StoredEntry {
+  const details = nullableText(row['details']);
+  const roles = nullableText(row['actor_roles']);
+  return {
+    id: String(row['id']),
+    applicationId: String(row['application_id']),
+    sequence: Number(row['sequence']),
+    timestamp: String(row['timestamp']),
+    actorId: String(row['actor_id']),
+    action: String(row['action']),
+    details: details === null ? null : (JSON.parse(details) as StoredEntry['details']),
+    actorDisplayName: nullableText(row['actor_display_name']),
+    actorRoles: roles === null ? null : (JSON.parse(roles) as string[]),
+    entityType: nullableText(row['entity_type']),
+    entityId: nullableText(row['entity_id']),
+    occurredAt: nullableText(row['occurred_at']),
+    ip: nullableText(row['ip']),
+    idempotencyKey: nullableText(row['idempotency_key']),
+    previousHash: String(row['previous_hash']),
+    hash: String(row['hash']),
+    standaloneHash: String(row['standalone_hash']),
+    hashVersion: HASH_VERSION,
+  };
+}
+
+/** Column and value of each equality filter, in a fixed order (the SQL text is cached per combination). */
+const EQUALITY_FILTERS = [
+  ['actorId', 'actor_id'],
+  ['action', 'action'],
+  ['entityType', 'entity_type'],
+  ['entityId', 'entity_id'],
+  ['idempotencyKey', 'idempotency_key'],
+] as const satisfies readonly (readonly [keyof EntryFilter, string])[];
+
+export class SqliteEntryRepository implements EntryRepository {
+  private readonly insertStatement: StatementSync;
+  private readonly moveHeadStatement: StatementSync;
+  private readonly headStatement: StatementSync;
+  private readonly byId: StatementSync;
+  private readonly bySequence: StatementSync;
+  private readonly byKey: StatementSync;
+  private readonly rangeStatement: StatementSync;
+  private readonly nextStatement: StatementSync;
+  private readonly actionsStatement: StatementSync;
+  private readonly listStatements = new Map<string, StatementSync>();
+  private depth = 0;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.insertStatement = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`);
+    this.moveHeadStatement = db.prepare('UPDATE applications SET head_sequence = ?, head_hash = ? WHERE id = ?');
+    this.headStatement = db.prepare('SELECT head_sequence, head_hash FROM applications WHERE id = ?');
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND id = ?`);
+    this.bySequence = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence = ?`);
+    this.byKey = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND idempotency_key = ?`);
+    this.rangeStatement = db.prepare(
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence ASC LIMIT ?`,
+    );
+    this.nextStatement = db.prepare(
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence > ? ORDER BY sequence ASC LIMIT 1`,
+    );
+    this.actionsStatement = db.prepare(
+      'SELECT action, COUNT(*) AS count, MAX(timestamp) AS last_recorded_at, MAX(sequence) AS last_sequence ' +
+        'FROM entries WHERE application_id = ? GROUP BY action ORDER BY last_sequence DESC LIMIT ?',
+    );
+  }
+
+  transaction<T>(work: () => T): T {
+    // Nested calls join the outer transaction.
+    if (this.depth > 0) return work();
+    this.db.exec('BEGIN IMMEDIATE');
+    this.depth += 1;
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  head(applicationId: string): ChainHead {
+    const row = this.headStatement.get(applicationId) as Row | undefined;
+    if (!row) return { sequence: 0, hash: GENESIS_HASH };
+    return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']) };
+  }
+
+  insert(entry: StoredEntry): void {
+    this.insertStatement.run(
+      entry.id,
+      entry.applicationId,
+      entry.sequence,
+      entry.timestamp,
+      entry.actorId,
+      entry.action,
+      entry.details === null ? null : JSON.stringify(entry.details),
+      entry.actorDisplayName,
+      entry.actorRoles === null ? null : JSON.stringify(entry.actorRoles),
+      entry.entityType,
+      entry.entityId,
+      entry.occurredAt,
+      entry.ip,
+      entry.idempotencyKey,
+      entry.previousHash,
+      entry.hash,
+      entry.standaloneHash,
+      entry.hashVersion,
+    );
+  }
+
+  moveHead(applicationId: string, head: ChainHead): void {
+    this.moveHeadStatement.run(head.sequence, head.hash, applicationId);
+  }
+
+  findById(applicationId: string, id: string): StoredEntry | undefined {
+    const row = this.byId.get(applicationId, id) as Row | undefined;
+    return row && entryFromRow(row);
+  }
+
+  findBySequence(applicationId: string, sequence: number): StoredEntry | undefined {
+    const row = this.bySequence.get(applicationId, sequence) as Row | undefined;
+    return row && entryFromRow(row);
+  }
+
+  findByIdempotencyKey(applicationId: string, key: string): StoredEntry | undefined {
+    const row = this.byKey.get(applicationId, key) as Row | undefined;
+    return row && entryFromRow(row);
+  }
+
+  list(applicationId: string, filter: EntryFilter, page: EntryPage): StoredEntry[] {
+    const where = ['application_id = ?'];
+    const values: SQLInputValue[] = [applicationId];
+    for (const [field, column] of EQUALITY_FILTERS) {
+      const value = filter[field];
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        values.push(value);
+      }
+    }
+    if (filter.from !== undefined) {
+      where.push('timestamp >= ?');
+      values.push(filter.from);
+    }
+    if (filter.to !== undefined) {
+      where.push('timestamp < ?');
+      values.push(filter.to);
+    }
+    if (page.afterSequence !== undefined) {
+      where.push(page.order === 'asc' ? 'sequence > ?' : 'sequence < ?');
+      values.push(page.afterSequence);
+    }
+    const sql = `SELECT ${COLUMNS} FROM entries WHERE ${where.join(' AND ')} ORDER BY sequence ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`;
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.listStatements.set(sql, statement);
+    }
+    values.push(page.limit);
+    return (statement.all(...values) as Row[]).map(entryFromRow);
+  }
+
+  range(applicationId: string, fromSequence: number, toSequence: number, limit: number): StoredEntry[] {
+    return (this.rangeStatement.all(applicationId, fromSequence, toSequence, limit) as Row[]).map(entryFromRow);
+  }
+
+  nextAfter(applicationId: string, sequence: number): StoredEntry | undefined {
+    const row = this.nextStatement.get(applicationId, sequence) as Row | undefined;
+    return row && entryFromRow(row);
+  }
+
+  actions(applicationId: string, limit: number): ActionRow[] {
+    return (this.actionsStatement.all(applicationId, limit) as Row[]).map((row) => ({
+      action: String(row['action']),
+      count: Number(row['count']),
+      lastRecordedAt: String(row['last_recorded_at']),
+    }));
+  }
+}

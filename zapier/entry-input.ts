@@ -1,0 +1,51 @@
+/**
+ * Turns what a Zap step mapped into the create's fields into an entry for `serializeEntry`. Zapier sends blank
+ * fields as empty strings, so blanks mean "not given"; the details field is text, and text that is a JSON object
+ * is sent as that object (stored as JSON), anything else as plain text.
+ */
+import type { Entry } from '@audit-trail/sdk/contract';
+
+/** The create's inputs as Zapier passes them (all text; roles as a list). */
+export interface EntryInput {
+  actorId: string;
+  action: string;
+  details?: string | undefined;
+  actorDisplayName?: string | undefined;
+  /** A list field; a single mapped value such as `admin,auditor` arrives as one string. */
+  actorRoles?: string[] | string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  occurredAt?: string | undefined;
+  ip?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
+/** Details text → a JSON object when it is one, otherwise the text unchanged. */
+export function parseDetails(text: string): Entry['details'] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON after all: keep the text exactly as the user wrote it.
+    }
+  }
+  return text;
+}
+
+/** Builds the (not yet validated) entry from the create's inputs. Identifiers are trimmed; details are not. */
+export function entryFromInput(input: EntryInput): Record<string, unknown> {
+  const entry: Record<string, unknown> = { actorId: input.actorId?.trim(), action: input.action?.trim() };
+  if (present(input.details)) entry['details'] = parseDetails(input.details);
+  for (const key of ['actorDisplayName', 'entityType', 'entityId', 'occurredAt', 'ip', 'idempotencyKey'] as const) {
+    const value = input[key];
+    if (present(value)) entry[key] = value.trim();
+  }
+  const rawRoles = typeof input.actorRoles === 'string' ? input.actorRoles.split(',') : (input.actorRoles ?? []);
+  const roles = rawRoles.map((role) => role.trim()).filter((role) => role !== '');
+  if (roles.length > 0) entry['actorRoles'] = roles;
+  return entry;
+}
