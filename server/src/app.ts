@@ -68,7 +68,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   installErrorHandlers(app);
   app.addHook('onClose', async () => {
     dispatcher.close();
-    store.close();
+    await store.close();
   });
 
   registerOpenApiRoute(app);

@@ -7,7 +7,7 @@ import { entryFields, type Entry, type Receipt, type StoredEntry } from '@audit-
 import { HASH_VERSION, chainHash, standaloneHash } from '@audit-trail/sdk/contract';
 import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
-import type { EntryRepository } from './store/repositories.js';
+import type { Store } from './store/repositories.js';
 
 /** What happened to one entry of an append. */
 export type AppendOutcome =
@@ -33,19 +33,19 @@ const isIssue = (item: Entry | ValidationIssue): item is ValidationIssue => 'cod
  * `now` is injectable for tests.
  */
 export function appendEntries(
-  repository: EntryRepository,
+  store: Store,
   applicationId: string,
   items: readonly (Entry | ValidationIssue)[],
   now: () => Date = () => new Date(),
-): AppendOutcome[] {
-  return repository.transaction(() => {
-    let head = repository.head(applicationId);
+): Promise<AppendOutcome[]> {
+  return store.transaction(async ({ entries: repository }) => {
+    let head = await repository.head(applicationId);
     const seenKeys = new Map<string, StoredEntry>();
-    const outcomes = items.map((item): AppendOutcome => {
+    const appendOne = async (item: Entry | ValidationIssue): Promise<AppendOutcome> => {
       if (isIssue(item)) return { status: 'rejected', issue: item };
       const key = item.idempotencyKey;
       if (key !== undefined) {
-        const original = seenKeys.get(key) ?? repository.findByIdempotencyKey(applicationId, key);
+        const original = seenKeys.get(key) ?? (await repository.findByIdempotencyKey(applicationId, key));
         if (original) return { status: 'duplicate', entry: original };
       }
       const sequence = head.sequence + 1;
@@ -60,13 +60,15 @@ export function appendEntries(
         standaloneHash: standalone,
         hashVersion: HASH_VERSION,
       };
-      repository.insert(entry);
+      await repository.insert(entry);
       if (key !== undefined) seenKeys.set(key, entry);
       head = { sequence, hash: entry.hash };
       return { status: 'stored', entry };
-    });
+    };
+    const outcomes: AppendOutcome[] = [];
+    for (const item of items) outcomes.push(await appendOne(item));
     // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
-    repository.moveHead(applicationId, head);
+    await repository.moveHead(applicationId, head);
     return outcomes;
   });
 }

@@ -31,15 +31,15 @@ export async function createTenant(store: Store, spec: TenantSpec = {}): Promise
   const apiSecret = spec.apiSecret ?? generateSecret();
   const { salt, hash } = await hashSecret(apiSecret);
   const createdAt = new Date().toISOString();
-  store.entries.transaction(() => {
-    store.tenants.insertOrganization({
+  await store.transaction(async (tx) => {
+    await tx.tenants.insertOrganization({
       id: organizationId,
       name: spec.organizationName ?? 'Default organization',
       secretSalt: salt,
       secretHash: hash,
       createdAt,
     });
-    store.tenants.insertApplication({
+    await tx.tenants.insertApplication({
       id: applicationId,
       organizationId,
       name: spec.applicationName ?? 'Default application',
@@ -55,7 +55,7 @@ export async function createTenant(store: Store, spec: TenantSpec = {}): Promise
  */
 export async function seedTenant(store: Store, credentials: Credentials): Promise<'created' | 'existing'> {
   checkIds(credentials);
-  const organization = store.tenants.findOrganization(credentials.organizationId);
+  const organization = await store.tenants.findOrganization(credentials.organizationId);
   if (!organization) {
     await createTenant(store, credentials);
     return 'created';
@@ -63,9 +63,9 @@ export async function seedTenant(store: Store, credentials: Credentials): Promis
   if (!(await secretMatches(credentials.apiSecret, organization.secretSalt, organization.secretHash))) {
     throw new Error(`Organization ${credentials.organizationId} already exists with a different API secret`);
   }
-  if (store.tenants.findApplication(organization.id, credentials.applicationId)) return 'existing';
+  if (await store.tenants.findApplication(organization.id, credentials.applicationId)) return 'existing';
   try {
-    store.tenants.insertApplication({
+    await store.tenants.insertApplication({
       id: credentials.applicationId,
       organizationId: organization.id,
       name: 'Default application',

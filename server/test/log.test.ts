@@ -124,3 +124,18 @@ describe('POST /api/log/{actorId}/{action}', () => {
     expect(verifyChain(list.body.entries)).toMatchObject({ valid: true, checked: list.body.entries.length });
   });
 });
+
+describe('concurrent appends', () => {
+  test('single and batch appends racing on one application form one unbroken chain', async () => {
+    const tenant = await server.createTenant('Race');
+    const singles = Array.from({ length: 30 }, (_, i) => api(server, PATHS.log('racer', `SINGLE_${i}`), { credentials: tenant, body: { i } }));
+    const batches = Array.from({ length: 5 }, (_, b) =>
+      api(server, PATHS.batch, { credentials: tenant, body: { entries: Array.from({ length: 20 }, (_, i) => ({ actorId: 'racer', action: `BATCH_${b}_${i}` })) } }),
+    );
+    const replies = await Promise.all([...singles, ...batches]);
+    expect(replies.map((reply) => reply.status).sort()).toEqual([...Array(30).fill(201), ...Array(5).fill(200)].sort());
+    const listed = await api<{ entries: StoredEntry[] }>(server, `${PATHS.entries}?order=asc&limit=1000`, { credentials: tenant });
+    expect(listed.body.entries.map((entry) => entry.sequence)).toEqual(Array.from({ length: 130 }, (_, i) => i + 1));
+    expect(verifyChain(listed.body.entries)).toMatchObject({ valid: true, checked: 130 });
+  });
+});

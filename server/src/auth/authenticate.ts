@@ -49,7 +49,7 @@ export function authenticate(verifier: CredentialVerifier, tenants: TenantReposi
     const header = request.headers[APPLICATION_HEADER];
     const applicationId = Array.isArray(header) ? header[0] : header;
     if (!applicationId) throw new ApiError('unknown_application', `The ${HEADERS.applicationId} header is required`);
-    const application = tenants.findApplication(organization.id, applicationId);
+    const application = await tenants.findApplication(organization.id, applicationId);
     if (!application) throw new ApiError('unknown_application');
     request.caller = { organization, application };
   };

@@ -19,7 +19,7 @@ export class CredentialVerifier {
 
   /** The organization when the secret is right, `undefined` otherwise. */
   async verify(organizationId: string, apiSecret: string): Promise<OrganizationRecord | undefined> {
-    const organization = this.tenants.findOrganization(organizationId);
+    const organization = await this.tenants.findOrganization(organizationId);
     const digest = createHash('sha256').update(this.pepper).update(apiSecret, 'utf8').digest();
     const known = organization && this.remembered.get(organization.id);
     if (known && timingSafeEqual(known, digest)) return organization;

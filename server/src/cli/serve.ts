@@ -41,7 +41,7 @@ export async function serve(options: { host?: string; port?: string; data?: stri
     if (seed) {
       const outcome = await seedTenant(app.store, seed);
       app.log.info({ organizationId: seed.organizationId, applicationId: seed.applicationId, outcome }, 'credentials from the environment seeded');
-    } else if (app.store.tenants.countOrganizations() === 0) {
+    } else if ((await app.store.tenants.countOrganizations()) === 0) {
       created = await createTenant(app.store);
     }
     await app.listen({ host, port });

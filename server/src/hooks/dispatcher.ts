@@ -54,10 +54,13 @@ export class HookDispatcher {
     this.maxQueued = options.maxQueued ?? 10_000;
   }
 
-  /** Queues the delivery of freshly stored entries of one application to its matching subscriptions. */
-  dispatch(applicationId: string, entries: readonly StoredEntry[]): void {
+  /**
+   * Queues the delivery of freshly stored entries of one application to its matching subscriptions. Resolves once
+   * they are queued (not delivered), so a caller that awaits it before answering leaves {@link idle} accurate.
+   */
+  async dispatch(applicationId: string, entries: readonly StoredEntry[]): Promise<void> {
     if (entries.length === 0 || this.abort.signal.aborted) return;
-    const hooks = this.hooks.listForApplication(applicationId);
+    const hooks = await this.hooks.listForApplication(applicationId);
     if (hooks.length === 0) return;
     for (const entry of entries) {
       let body: string | undefined;
@@ -127,7 +130,7 @@ export class HookDispatcher {
       if (status >= 200 && status < 300) return;
       if (status === 410) {
         this.removed.add(hook.id);
-        this.hooks.delete(hook.applicationId, hook.id);
+        await this.hooks.delete(hook.applicationId, hook.id);
         this.log.info({ hookId: hook.id }, 'webhook target answered 410 Gone, subscription removed');
         return;
       }

@@ -20,12 +20,12 @@ export function registerAccountRoutes(app: FastifyInstance, { store }: ServerCon
   });
 
   app.get(ROUTES.applications, { config: { organizationOnly: true } }, async (request): Promise<ApplicationsResponse> => {
-    const applications = store.tenants.listApplications(request.caller!.organization.id);
+    const applications = await store.tenants.listApplications(request.caller!.organization.id);
     return { applications: applications.map(({ id, name, createdAt }) => ({ id, name, createdAt })) };
   });
 
   app.get(ROUTES.actions, async (request): Promise<ActionsResponse> => {
     const application = callerApplication(request);
-    return { actions: store.entries.actions(application.id, MAX_ACTIONS) };
+    return { actions: await store.entries.actions(application.id, MAX_ACTIONS) };
   });
 }

@@ -27,7 +27,7 @@ export function registerEntryRoutes(app: FastifyInstance, { store }: ServerConte
     async (request) => {
       const application = callerApplication(request);
       const { cursor, limit = DEFAULT_PAGE_SIZE, order = 'desc', from, to, ...equality } = request.query;
-      const rows = store.entries.list(
+      const rows = await store.entries.list(
         application.id,
         { ...equality, from: instant(from, 'from'), to: instant(to, 'to') },
         { order, limit: limit + 1, afterSequence: cursor === undefined ? undefined : decodeCursor(cursor, order) },
@@ -44,7 +44,7 @@ export function registerEntryRoutes(app: FastifyInstance, { store }: ServerConte
     { schema: { querystring: EntryByIdQuerySchema } },
     async (request): Promise<StoredEntry> => {
       const application = callerApplication(request);
-      const entry = store.entries.findById(application.id, request.query.entryId);
+      const entry = await store.entries.findById(application.id, request.query.entryId);
       if (!entry) throw new ApiError('not_found', `No entry ${request.query.entryId} in this application`);
       return entry;
     },

@@ -43,7 +43,7 @@ export function registerHookRoutes(app: FastifyInstance, { store }: ServerContex
         entityType: request.body.entityType ?? null,
         createdAt: new Date().toISOString(),
       };
-      store.hooks.insert({ ...subscription, applicationId: application.id });
+      await store.hooks.insert({ ...subscription, applicationId: application.id });
       return reply.code(201).send(subscription);
     },
   );
@@ -53,7 +53,7 @@ export function registerHookRoutes(app: FastifyInstance, { store }: ServerContex
     { schema: { params: HookParamsSchema } },
     async (request, reply) => {
       const application = callerApplication(request);
-      if (!store.hooks.delete(application.id, request.params.id)) {
+      if (!(await store.hooks.delete(application.id, request.params.id))) {
         throw new ApiError('not_found', `No webhook subscription ${request.params.id} in this application`);
       }
       return reply.code(204).send();

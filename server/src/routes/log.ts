@@ -17,12 +17,12 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
     const application = callerApplication(request);
     const serialized = serializeEntry(entryFromLogRequest(request.params, request.headers, request.body));
     if (isValidationIssue(serialized)) throw new ApiError(serialized.code, serialized.message, serialized.field);
-    const [outcome] = appendEntries(store.entries, application.id, [serialized.entry]);
+    const [outcome] = await appendEntries(store, application.id, [serialized.entry]);
     if (!outcome || outcome.status === 'rejected') throw new Error('append returned no outcome for a valid entry');
     if (outcome.status === 'duplicate') {
       return reply.code(200).header(REPLAYED_HEADER, 'true').send(receiptOf(outcome.entry));
     }
-    dispatcher.dispatch(application.id, [outcome.entry]);
+    await dispatcher.dispatch(application.id, [outcome.entry]);
     return reply.code(201).send(receiptOf(outcome.entry));
   };
   app.post(ROUTES.log, logOne);
@@ -44,7 +44,7 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
       const serialized = serializeEntry(value);
       return isValidationIssue(serialized) ? serialized : serialized.entry;
     });
-    const outcomes = appendEntries(store.entries, application.id, items);
+    const outcomes = await appendEntries(store, application.id, items);
     const stored: StoredEntry[] = [];
     const failedLogIndexes: number[] = [];
     const results = outcomes.map((outcome, index): BatchResult => {
@@ -56,7 +56,7 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
       if (outcome.status === 'stored') stored.push(outcome.entry);
       return { index, status: outcome.status, receipt: receiptOf(outcome.entry) };
     });
-    dispatcher.dispatch(application.id, stored);
+    await dispatcher.dispatch(application.id, stored);
     return reply.code(200).send({ results, failedLogIndexes } satisfies BatchResponse);
   });
 }

@@ -21,14 +21,19 @@ const gapAt = (entry: StoredEntry, checked: number): VerifyResult => ({
 });
 
 /** Verifies entries `fromSequence..toSequence` of one application's chain. */
-export function verifyRange(entries: EntryRepository, applicationId: string, fromSequence: number, toSequence: number): VerifyResult {
+export async function verifyRange(
+  entries: EntryRepository,
+  applicationId: string,
+  fromSequence: number,
+  toSequence: number,
+): Promise<VerifyResult> {
   // Anchor on the row before the range when it exists, so a range that no longer follows its predecessor fails;
   // otherwise the first entry's own previousHash (genesis for sequence 1) is the anchor.
-  let anchor: string | undefined = fromSequence === 1 ? GENESIS_HASH : entries.findBySequence(applicationId, fromSequence - 1)?.hash;
+  let anchor: string | undefined = fromSequence === 1 ? GENESIS_HASH : (await entries.findBySequence(applicationId, fromSequence - 1))?.hash;
   let expected = fromSequence;
   let checked = 0;
   while (expected <= toSequence) {
-    const page = entries.range(applicationId, expected, toSequence, PAGE);
+    const page = await entries.range(applicationId, expected, toSequence, PAGE);
     const first = page[0];
     if (!first) break;
     if (first.sequence !== expected) return gapAt(first, checked);
@@ -41,7 +46,7 @@ export function verifyRange(entries: EntryRepository, applicationId: string, fro
   }
   if (expected <= toSequence) {
     // Rows are missing at the end of the range: the first row after them is the first that does not follow.
-    const next = entries.nextAfter(applicationId, expected - 1);
+    const next = await entries.nextAfter(applicationId, expected - 1);
     if (next) return gapAt(next, checked);
     // No row follows, yet the range ends at or before the head: the newest entries were removed. The head is
     // kept apart from the rows (applications table), so removing rows cannot rewind it.
@@ -56,7 +61,7 @@ export function registerVerifyRoutes(app: FastifyInstance, { store }: ServerCont
     { schema: { querystring: VerifyQuerySchema } },
     async (request): Promise<VerifyResult> => {
       const application = callerApplication(request);
-      const head = store.entries.head(application.id);
+      const head = await store.entries.head(application.id);
       const from = request.query.fromSequence ?? 1;
       const to = Math.min(request.query.toSequence ?? head.sequence, head.sequence);
       return verifyRange(store.entries, application.id, from, to);

@@ -1,7 +1,7 @@
 /**
  * The storage seam. The server talks to these interfaces only; `sqlite-store.ts` implements them on `node:sqlite`,
- * and another engine can be added by implementing them again. Methods are synchronous because the embedded engine
- * is; an engine with a network round trip would wrap the ledger in an async variant.
+ * and another engine can be added by implementing them again. Every method returns a promise so that an engine
+ * with a network round trip (PostgreSQL) fits the same seam as the embedded one.
  */
 import type { Application, HookSubscription, ListQuery, StoredEntry } from '@audit-trail/sdk/contract';
 
@@ -29,13 +29,13 @@ export interface ChainHead {
 
 /** Organizations and their applications. */
 export interface TenantRepository {
-  insertOrganization(record: OrganizationRecord): void;
-  findOrganization(id: string): OrganizationRecord | undefined;
-  countOrganizations(): number;
-  insertApplication(record: ApplicationRecord): void;
-  findApplication(organizationId: string, applicationId: string): ApplicationRecord | undefined;
+  insertOrganization(record: OrganizationRecord): Promise<void>;
+  findOrganization(id: string): Promise<OrganizationRecord | undefined>;
+  countOrganizations(): Promise<number>;
+  insertApplication(record: ApplicationRecord): Promise<void>;
+  findApplication(organizationId: string, applicationId: string): Promise<ApplicationRecord | undefined>;
   /** Oldest first. */
-  listApplications(organizationId: string): ApplicationRecord[];
+  listApplications(organizationId: string): Promise<ApplicationRecord[]>;
 }
 
 /**
@@ -61,23 +61,25 @@ export interface ActionRow {
 
 /** The append-only entries of every application's chain. */
 export interface EntryRepository {
-  /** Runs `work` atomically: all its inserts are kept, or none. */
-  transaction<T>(work: () => T): T;
-  head(applicationId: string): ChainHead;
+  /**
+   * The newest link of the chain. Inside {@link Store.transaction} it also locks the application's chain until the
+   * transaction ends, so that two appends (from any number of server processes) never fork the chain.
+   */
+  head(applicationId: string): Promise<ChainHead>;
   /** Appends an entry that already carries its sequence and hashes (call {@link moveHead} before committing). */
-  insert(entry: StoredEntry): void;
+  insert(entry: StoredEntry): Promise<void>;
   /** Moves the application's chain head; once per append, after its inserts, in the same transaction. */
-  moveHead(applicationId: string, head: ChainHead): void;
-  findById(applicationId: string, id: string): StoredEntry | undefined;
-  findBySequence(applicationId: string, sequence: number): StoredEntry | undefined;
-  findByIdempotencyKey(applicationId: string, key: string): StoredEntry | undefined;
-  list(applicationId: string, filter: EntryFilter, page: EntryPage): StoredEntry[];
+  moveHead(applicationId: string, head: ChainHead): Promise<void>;
+  findById(applicationId: string, id: string): Promise<StoredEntry | undefined>;
+  findBySequence(applicationId: string, sequence: number): Promise<StoredEntry | undefined>;
+  findByIdempotencyKey(applicationId: string, key: string): Promise<StoredEntry | undefined>;
+  list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]>;
   /** Entries with `from <= sequence <= to`, ascending, at most `limit`. */
-  range(applicationId: string, fromSequence: number, toSequence: number, limit: number): StoredEntry[];
+  range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]>;
   /** The first entry after `sequence`, ascending. */
-  nextAfter(applicationId: string, sequence: number): StoredEntry | undefined;
+  nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined>;
   /** Distinct actions, most recently recorded first. */
-  actions(applicationId: string, limit: number): ActionRow[];
+  actions(applicationId: string, limit: number): Promise<ActionRow[]>;
 }
 
 /** A webhook subscription as stored, with its application. */
@@ -87,18 +89,27 @@ export interface HookRecord extends HookSubscription {
 
 /** Webhook subscriptions. */
 export interface HookRepository {
-  insert(record: HookRecord): void;
+  insert(record: HookRecord): Promise<void>;
   /** Removes a subscription of the application; `false` when there was none. */
-  delete(applicationId: string, id: string): boolean;
-  listForApplication(applicationId: string): HookRecord[];
+  delete(applicationId: string, id: string): Promise<boolean>;
+  listForApplication(applicationId: string): Promise<HookRecord[]>;
 }
 
-/** Everything the server stores. */
-export interface Store {
+/** The repositories, as one unit of work sees them. */
+export interface Repositories {
   tenants: TenantRepository;
   entries: EntryRepository;
   hooks: HookRepository;
+}
+
+/** Everything the server stores. */
+export interface Store extends Repositories {
+  /**
+   * Runs `work` atomically on the repositories it is given: all its writes are kept, or none. `work` must do
+   * nothing but store calls (no network), so that it holds the application's chain only briefly.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Where the data lives (a file path), for logs and tests. */
   location: string;
-  close(): void;
+  close(): Promise<void>;
 }

@@ -54,7 +54,6 @@ export class SqliteEntryRepository implements EntryRepository {
   private readonly nextStatement: StatementSync;
   private readonly actionsStatement: StatementSync;
   private readonly listStatements = new Map<string, StatementSync>();
-  private depth = 0;
 
   constructor(private readonly db: DatabaseSync) {
     this.insertStatement = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`);
@@ -75,30 +74,13 @@ export class SqliteEntryRepository implements EntryRepository {
     );
   }
 
-  transaction<T>(work: () => T): T {
-    // Nested calls join the outer transaction.
-    if (this.depth > 0) return work();
-    this.db.exec('BEGIN IMMEDIATE');
-    this.depth += 1;
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    } finally {
-      this.depth -= 1;
-    }
-  }
-
-  head(applicationId: string): ChainHead {
+  async head(applicationId: string): Promise<ChainHead> {
     const row = this.headStatement.get(applicationId) as Row | undefined;
     if (!row) return { sequence: 0, hash: GENESIS_HASH };
     return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']) };
   }
 
-  insert(entry: StoredEntry): void {
+  async insert(entry: StoredEntry): Promise<void> {
     this.insertStatement.run(
       entry.id,
       entry.applicationId,
@@ -121,26 +103,26 @@ export class SqliteEntryRepository implements EntryRepository {
     );
   }
 
-  moveHead(applicationId: string, head: ChainHead): void {
+  async moveHead(applicationId: string, head: ChainHead): Promise<void> {
     this.moveHeadStatement.run(head.sequence, head.hash, applicationId);
   }
 
-  findById(applicationId: string, id: string): StoredEntry | undefined {
+  async findById(applicationId: string, id: string): Promise<StoredEntry | undefined> {
     const row = this.byId.get(applicationId, id) as Row | undefined;
     return row && entryFromRow(row);
   }
 
-  findBySequence(applicationId: string, sequence: number): StoredEntry | undefined {
+  async findBySequence(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
     const row = this.bySequence.get(applicationId, sequence) as Row | undefined;
     return row && entryFromRow(row);
   }
 
-  findByIdempotencyKey(applicationId: string, key: string): StoredEntry | undefined {
+  async findByIdempotencyKey(applicationId: string, key: string): Promise<StoredEntry | undefined> {
     const row = this.byKey.get(applicationId, key) as Row | undefined;
     return row && entryFromRow(row);
   }
 
-  list(applicationId: string, filter: EntryFilter, page: EntryPage): StoredEntry[] {
+  async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
     const where = ['application_id = ?'];
     const values: SQLInputValue[] = [applicationId];
     for (const [field, column] of EQUALITY_FILTERS) {
@@ -172,16 +154,16 @@ export class SqliteEntryRepository implements EntryRepository {
     return (statement.all(...values) as Row[]).map(entryFromRow);
   }
 
-  range(applicationId: string, fromSequence: number, toSequence: number, limit: number): StoredEntry[] {
+  async range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]> {
     return (this.rangeStatement.all(applicationId, fromSequence, toSequence, limit) as Row[]).map(entryFromRow);
   }
 
-  nextAfter(applicationId: string, sequence: number): StoredEntry | undefined {
+  async nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
     const row = this.nextStatement.get(applicationId, sequence) as Row | undefined;
     return row && entryFromRow(row);
   }
 
-  actions(applicationId: string, limit: number): ActionRow[] {
+  async actions(applicationId: string, limit: number): Promise<ActionRow[]> {
     return (this.actionsStatement.all(applicationId, limit) as Row[]).map((row) => ({
       action: String(row['action']),
       count: Number(row['count']),

@@ -18,7 +18,7 @@ export class SqliteHookRepository implements HookRepository {
     );
   }
 
-  insert(record: HookRecord): void {
+  async insert(record: HookRecord): Promise<void> {
     this.insertStatement.run(
       record.id,
       record.applicationId,
@@ -30,11 +30,11 @@ export class SqliteHookRepository implements HookRepository {
     );
   }
 
-  delete(applicationId: string, id: string): boolean {
+  async delete(applicationId: string, id: string): Promise<boolean> {
     return Number(this.deleteStatement.run(applicationId, id).changes) > 0;
   }
 
-  listForApplication(applicationId: string): HookRecord[] {
+  async listForApplication(applicationId: string): Promise<HookRecord[]> {
     return (this.listStatement.all(applicationId) as Row[]).map((row) => ({
       id: String(row['id']),
       applicationId: String(row['application_id']),

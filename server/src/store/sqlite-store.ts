@@ -6,7 +6,7 @@ import { SCHEMA_SQL } from './sqlite-schema.js';
 import { SqliteEntryRepository } from './sqlite-entries-repository.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
 import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
-import type { Store } from './repositories.js';
+import type { Repositories, Store } from './repositories.js';
 
 /** File name of the database inside the data directory. */
 export const DATABASE_FILE = 'audit-trail.db';
@@ -26,14 +26,37 @@ export function openSqliteStore(dataDir: string): Store {
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
   db.exec(SCHEMA_SQL);
   let open = true;
-  return {
+  const repositories: Repositories = {
     tenants: new SqliteTenantRepository(db),
     entries: new SqliteEntryRepository(db),
     hooks: new SqliteHookRepository(db),
+  };
+  // One connection: transactions take turns. The repositories never wait on anything but SQLite, so a
+  // transaction's body runs in one go and no other request's statement can land inside it.
+  let turn: Promise<unknown> = Promise.resolve();
+  const runTransaction = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(repositories);
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  return {
+    ...repositories,
+    transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+      const result = turn.then(() => runTransaction(work));
+      turn = result.catch(() => undefined);
+      return result;
+    },
     location,
-    close(): void {
+    async close(): Promise<void> {
       if (!open) return;
       open = false;
+      await turn;
       db.close();
     },
   };

@@ -32,11 +32,11 @@ export class SqliteTenantRepository implements TenantRepository {
     );
   }
 
-  insertOrganization(record: OrganizationRecord): void {
+  async insertOrganization(record: OrganizationRecord): Promise<void> {
     this.insertOrg.run(record.id, record.name, record.secretSalt, record.secretHash, record.createdAt);
   }
 
-  findOrganization(id: string): OrganizationRecord | undefined {
+  async findOrganization(id: string): Promise<OrganizationRecord | undefined> {
     const row = this.findOrg.get(id) as Row | undefined;
     if (!row) return undefined;
     return {
@@ -48,20 +48,20 @@ export class SqliteTenantRepository implements TenantRepository {
     };
   }
 
-  countOrganizations(): number {
+  async countOrganizations(): Promise<number> {
     return Number((this.countOrgs.get() as Row)['count']);
   }
 
-  insertApplication(record: ApplicationRecord): void {
+  async insertApplication(record: ApplicationRecord): Promise<void> {
     this.insertApp.run(record.id, record.organizationId, record.name, record.createdAt, GENESIS_HASH);
   }
 
-  findApplication(organizationId: string, applicationId: string): ApplicationRecord | undefined {
+  async findApplication(organizationId: string, applicationId: string): Promise<ApplicationRecord | undefined> {
     const row = this.findApp.get(organizationId, applicationId) as Row | undefined;
     return row && applicationFromRow(row);
   }
 
-  listApplications(organizationId: string): ApplicationRecord[] {
+  async listApplications(organizationId: string): Promise<ApplicationRecord[]> {
     return (this.listApps.all(organizationId) as Row[]).map(applicationFromRow);
   }
 }
