@@ -1,26 +1,19 @@
 /**
- * Child process of the bench, part (e): a minimal HTTP app on 127.0.0.1 that answers every request, recording one
- * audit entry per request with `enqueue` (BENCH_MODE=sdk) or not at all (BENCH_MODE=plain). Prints `{ url }`.
+ * Child process of the overhead suite: a minimal HTTP app on 127.0.0.1 that answers every request, recording one
+ * event per request with an SDK (BENCH_MODE = audit-trail | posthog | segment, to BENCH_SINK) or with none
+ * (BENCH_MODE=plain). Prints `{ url }`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditTrailClient } from '@audit-trail/sdk';
+import { recorder, type PeerName } from './peers.js';
 
-const sdk = process.env['BENCH_MODE'] === 'sdk';
-const client = sdk
-  ? new AuditTrailClient({
-      baseUrl: process.env['AUDIT_BASE_URL'] ?? '',
-      organizationId: process.env['AUDIT_ORG'] ?? '',
-      apiSecret: process.env['AUDIT_SECRET'] ?? '',
-      applicationId: process.env['AUDIT_APP'] ?? '',
-      delivery: { whenFull: 'drop' },
-    })
-  : undefined;
+const mode = process.env['BENCH_MODE'] ?? 'plain';
+const sdk = mode === 'plain' ? undefined : recorder(mode as PeerName, process.env['BENCH_SINK'] ?? '');
 
 let requests = 0;
 const server = http.createServer((req, res) => {
   requests += 1;
-  client?.enqueue({ actorId: 'user-42@example.com', action: 'PAGE_VIEW', details: { path: req.url ?? '/', n: requests } });
+  sdk?.record(requests, req.url ?? '/');
   res.writeHead(200, { 'content-type': 'text/plain' });
   res.end('ok');
 });
@@ -32,8 +25,5 @@ server.listen(0, '127.0.0.1', () => {
 
 process.once('SIGTERM', () => {
   server.close();
-  void (client?.close({ timeoutMs: 5000 }) ?? Promise.resolve()).then((result) => {
-    if (result && client) process.stderr.write(`app-server (sdk): ${JSON.stringify(client.stats)}\n`);
-    process.exit(0);
-  });
+  void (sdk?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 });

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'audit-trail-bench-'));
   const app = await buildServer({ dataDir });
   const tenants = [];
-  for (let i = 0; i < 12; i++) tenants.push(await createTenant(app.store, { organizationName: `Bench ${i}`, applicationName: `Bench ${i}` }));
+  const count = Number(process.env['BENCH_TENANTS'] ?? 12);
+  for (let i = 0; i < count; i++) tenants.push(await createTenant(app.store, { organizationName: `Bench ${i}`, applicationName: `Bench ${i}` }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   process.stdout.write(`${JSON.stringify({ baseUrl: `http://127.0.0.1:${port}`, tenants })}\n`);

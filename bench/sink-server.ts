@@ -1,17 +1,23 @@
 /**
- * Child process of the bench, part (e2): a stand-in for a remote audit service that costs (almost) nothing on this
- * machine. It answers `POST /api/log/batch` with a `stored` result per entry and stores nothing, so the app's req/s
- * shows the SDK's own cost rather than the reference server's CPU competing for the same 2 cores. Prints `{ url }`.
+ * Child process of the bench: a stand-in for a remote service that costs (almost) nothing on this machine, so a
+ * measurement shows the client's own cost rather than a server competing for the same 2 cores. It answers our
+ * `POST /api/log/batch` as the reference server would (a result per entry) and anything else (PostHog's and
+ * Segment's batch endpoints, the bare round-trip probe) with an empty 200. Prints `{ url }`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BatchResponse } from '@audit-trail/sdk/contract';
+import { PATHS, type BatchResponse } from '@audit-trail/sdk/contract';
 
 let sequence = 0;
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    if (req.url !== PATHS.batch) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
+      res.end('{}');
+      return;
+    }
     const { entries } = JSON.parse(Buffer.concat(chunks).toString()) as { entries: unknown[] };
     const response: BatchResponse = {
       results: entries.map((_, index) => ({

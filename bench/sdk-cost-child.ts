@@ -1,0 +1,28 @@
+/**
+ * Child process of the overhead suite: records BENCH_EVENTS events with one SDK (BENCH_PEER) to the sink, waits
+ * until all are delivered, and prints `{ cpuMicrosPerEvent }`: all CPU the process spent per event, from the first
+ * call to the last delivery (a fresh process per measurement, so no SDK runs on another's warmed-up JIT).
+ */
+import { recorder, type PeerName } from './peers.js';
+
+async function main(): Promise<void> {
+  const events = Number(process.env['BENCH_EVENTS'] ?? 50_000);
+  const sdk = recorder(process.env['BENCH_PEER'] as PeerName, process.env['BENCH_SINK'] ?? '');
+  // Warm-up outside the timing: module loading, first connection.
+  for (let i = 0; i < 1000; i++) sdk.record(i, '/warm');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const start = process.cpuUsage();
+  for (let i = 0; i < events; i++) {
+    sdk.record(i, `/page/${i % 100}`);
+    // Yield now and then, as a real service would between requests, so batches go out while recording.
+    if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await sdk.close();
+  const used = process.cpuUsage(start);
+  process.stdout.write(`${JSON.stringify({ cpuMicrosPerEvent: (used.user + used.system) / events })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});

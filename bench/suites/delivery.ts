@@ -1,0 +1,188 @@
+/**
+ * Delivery through the SDK to the real reference server (a child process on loopback):
+ * (a) caller-side cost of `enqueue`; (b) entries/s: naive new-connection POSTs, awaited `log()` over keep-alive,
+ * concurrent `log()` callers and batched `enqueue`, plus `log()` against the round trip of an empty keep-alive
+ * request to a bare `node:http` server; (c) heap per queued entry; (d) the spool's cost.
+ */
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import axios from 'axios';
+import { AuditTrailClient, type DeliveryOptions } from '@audit-trail/sdk';
+import { authHeaders, buildLogRequest, type Credentials, type Entry } from '@audit-trail/sdk/contract';
+import { startChild, type AppServerInfo, type ReferenceServerInfo } from '../children.js';
+import { interleaved, ratios, show, spread, type Report, type Suite } from '../harness.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+export const sample = (i: number): Entry => ({
+  actorId: `user-${i % 1000}@example.com`,
+  action: 'INVOICE_UPDATED',
+  entityType: 'invoice',
+  entityId: `inv_${i}`,
+  details: { field: 'amount', from: 100 + (i % 50), to: 120, currency: 'EUR', requestId: `req-${i}` },
+});
+
+const median = (values: number[]): number => spread(values).median;
+
+class Tenants {
+  private next = 0;
+  constructor(private readonly server: ReferenceServerInfo) {}
+  /** A fresh application for each measurement, so none runs on a chain grown by the previous one. */
+  take(): Credentials {
+    const credentials = this.server.tenants[this.next++];
+    if (!credentials) throw new Error('the reference server child created too few tenants');
+    return credentials;
+  }
+  client(delivery: DeliveryOptions = {}, baseUrl = this.server.baseUrl): AuditTrailClient {
+    return new AuditTrailClient({ baseUrl, ...this.take(), delivery });
+  }
+}
+
+/** Median CPU µs per `enqueue` over 20 timed runs of 5k entries (the queue flushed between runs). */
+async function enqueueCost(tenants: Tenants): Promise<number> {
+  const sdk = tenants.client();
+  const entries = Array.from({ length: 5000 }, (_, i) => sample(i));
+  const cpu: number[] = [];
+  for (let run = 0; run < 25; run++) {
+    const cpuStart = process.cpuUsage();
+    for (const entry of entries) sdk.enqueue(entry);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / entries.length);
+    await sdk.flush();
+  }
+  await sdk.close();
+  return median(cpu.slice(5)); // the first runs warm up the JIT and the connections
+}
+
+async function naive(tenants: Tenants, baseUrl: string, count: number): Promise<number> {
+  const plain = axios.create({ baseURL: baseUrl, httpAgent: new http.Agent({ keepAlive: false }), validateStatus: () => true });
+  const auth = authHeaders(tenants.take());
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const request = buildLogRequest(sample(i));
+    const response = await plain.post(request.path, request.body, { headers: { ...request.headers, ...auth } });
+    if (response.status !== 200 && response.status !== 201) throw new Error(`naive POST failed: ${response.status}`);
+  }
+  return count / ((performance.now() - start) / 1000);
+}
+
+/** Entries/s of `callers` concurrent loops, each awaiting one `log()` after another over keep-alive. */
+async function logLoops(tenants: Tenants, count: number, callers: number): Promise<number> {
+  const sdk = tenants.client();
+  await sdk.log(sample(0)); // open the connection outside the timing
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next < count) await sdk.log(sample(next++));
+    }),
+  );
+  const rate = count / ((performance.now() - start) / 1000);
+  await sdk.close();
+  return rate;
+}
+
+async function batched(tenants: Tenants, count: number, delivery: DeliveryOptions = {}): Promise<number> {
+  const sdk = tenants.client(delivery);
+  const start = performance.now();
+  for (let i = 0; i < count; i++) sdk.enqueue(sample(i));
+  await sdk.flush();
+  const rate = count / ((performance.now() - start) / 1000);
+  const stats = sdk.stats;
+  await sdk.close();
+  if (stats.delivered !== count) throw new Error(`batched run delivered ${stats.delivered} of ${count}`);
+  return rate;
+}
+
+/** µs per empty request over one keep-alive connection to a bare node:http server (the floor for `log()`). */
+async function emptyRoundTrip(url: string, count: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const once = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const request = http.request(url, { method: 'POST', agent }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  await once();
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await once();
+  const micros = ((performance.now() - start) * 1000) / count;
+  agent.destroy();
+  return micros;
+}
+
+async function memoryPerEntry(tenants: Tenants, count: number): Promise<number> {
+  // A port nothing listens on: the service is down for the whole measurement.
+  const closed = http.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as { port: number };
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const sdk = tenants.client({ maxQueuedEntries: count, retry: { baseDelayMs: 1000 } }, `http://127.0.0.1:${port}`);
+  sdk.enqueue(sample(0));
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 1; i < count; i++) sdk.enqueue(sample(i));
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const pending = sdk.stats.pending;
+  const result = await sdk.close({ timeoutMs: 1 });
+  if (pending !== count || result.undelivered.length !== count) throw new Error('memory run: entries were not all held');
+  return (after - before) / (count - 1);
+}
+
+export const deliverySuite: Suite = {
+  name: 'delivery',
+  description: 'SDK to reference server: enqueue cost, naive vs log() vs batched, log() vs bare round trip, heap, spool',
+  async run(report: Report): Promise<void> {
+    const reference = await startChild<ReferenceServerInfo>('reference-server', { BENCH_TENANTS: '64' });
+    const bare = await startChild<AppServerInfo>('sink-server');
+    const tenants = new Tenants(reference.info);
+    const spoolRoot = mkdtempSync(path.join(tmpdir(), 'audit-trail-bench-spool-'));
+    try {
+      const cost = await interleaved({ enqueue: () => enqueueCost(tenants) });
+      report.row('(a) enqueue, caller CPU per entry', show(spread(cost.enqueue), 'µs', 2), '≤ 2 µs');
+
+      const b = await interleaved({
+        naive: () => naive(tenants, reference.info.baseUrl, 500),
+        log: () => logLoops(tenants, 1000, 1),
+        logConcurrent: () => logLoops(tenants, 4000, 32),
+        batched: () => batched(tenants, 30_000),
+        rtt: () => emptyRoundTrip(`${bare.info.url}/empty`, 2000),
+      });
+      report.row('(b) naive: awaited POST per entry, new connection each', show(spread(b.naive), 'entries/s'));
+      report.row('(b) log(): awaited, keep-alive', show(spread(b.log), 'entries/s'), `${show(ratios(b.log, b.naive), '× naive', 2)}`);
+      const logMicros = b.log.map((rate) => 1e6 / rate);
+      report.row('(b) log(): µs per awaited entry', show(spread(logMicros), 'µs'), '≤ 3× bare round trip');
+      report.row('(b) bare node:http keep-alive round trip (empty)', show(spread(b.rtt), 'µs'), '');
+      report.row('(b) log() / bare round trip', show(ratios(logMicros, b.rtt), '×', 2), '≤ 3');
+      report.row('(b) log(): 32 concurrent callers', show(spread(b.logConcurrent), 'entries/s'), '≥ 0.5 × batched');
+      report.row('(b) concurrent log() / batched', show(ratios(b.logConcurrent, b.batched), '×', 2), '≥ 0.5');
+      report.row('(b) enqueue: batched', show(spread(b.batched), 'entries/s'), `${show(ratios(b.batched, b.naive), '× naive', 1)} (≥ 20×)`);
+
+      const heap = await interleaved({ heap: () => memoryPerEntry(tenants, 100_000) });
+      report.row('(c) heap per queued entry, 100k queued, server down', show(spread(heap.heap), 'B'));
+
+      let run = 0;
+      const d = await interleaved({
+        none: () => batched(tenants, 20_000),
+        spoolBatch: () => batched(tenants, 20_000, { spool: { dir: path.join(spoolRoot, `batch-${run++}`), fsync: 'batch' } }),
+        none5k: () => batched(tenants, 3000),
+        spoolAlways: () => batched(tenants, 3000, { spool: { dir: path.join(spoolRoot, `always-${run++}`), fsync: 'always' } }),
+      });
+      report.row("(d) spool fsync 'batch': cost vs no spool", show(ratios(d.none, d.spoolBatch), '×', 2), '≤ 2×');
+      report.row("(d) spool fsync 'always': cost vs no spool", show(ratios(d.none5k, d.spoolAlways), '×', 2), 'one disk flush per entry');
+    } finally {
+      rmSync(spoolRoot, { recursive: true, force: true });
+      await bare.stop();
+      await reference.stop();
+    }
+  },
+};
