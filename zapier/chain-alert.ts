@@ -25,6 +25,7 @@ export const REASON_TEXT: Record<ChainFailureReason, string> = {
   previous_hash_mismatch: 'the entry does not follow the entry before it (entries were reordered or replaced)',
   sequence_gap: 'entries before it are missing (the trail was cut)',
   entries_missing: 'the newest entries were removed from the trail',
+  unknown_hash_version: 'the entry claims a hash recipe that is unknown or older than the entry before it',
 };
 
 /** The alert for a failed verification, or `undefined` when the chain is intact. */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { inspect } from 'node:util';
-import { GENESIS_HASH, verifyChain } from './contract/chain.js';
+import { ChainVerification, GENESIS_HASH } from './contract/chain.js';
 import {
   LIMITS,
   PATHS,
@@ -329,36 +329,15 @@ export class AuditTrailClient {
     checkVerifyQuery(query, 'verifyLocally');
     const from = query.fromSequence ?? 1;
     const to = query.toSequence ?? Number.POSITIVE_INFINITY;
-    let anchorHash: string | undefined = from === 1 ? GENESIS_HASH : undefined;
-    let expectedSequence = from;
-    let checked = 0;
-    let page: StoredEntry[] = [];
-    const verifyPage = (): VerifyResult | undefined => {
-      const first = page[0];
-      if (!first) return undefined;
-      if (first.sequence !== expectedSequence) {
-        return { valid: false, checked, firstBadEntryId: first.id, firstBadSequence: first.sequence, reason: 'sequence_gap' };
-      }
-      const result = verifyChain(page, anchorHash === undefined ? {} : { anchorHash });
-      checked += result.checked;
-      if (!result.valid) return { ...result, checked };
-      anchorHash = result.lastHash;
-      expectedSequence += page.length;
-      page = [];
-      return undefined;
-    };
+    // Streams entry by entry: goes on past a break, so every break (bounded) is reported, not just the first.
+    let verification: ChainVerification | undefined;
     for await (const entry of this.iterateEntries({ order: 'asc', limit: LIMITS.pageSize })) {
       if (entry.sequence < from) continue;
       if (entry.sequence > to) break;
-      page.push(entry);
-      if (page.length === LIMITS.pageSize) {
-        const failure = verifyPage();
-        if (failure) return failure;
-      }
+      verification ??= new ChainVerification(from === 1 ? GENESIS_HASH : entry.previousHash, from);
+      verification.add(entry);
     }
-    const failure = verifyPage();
-    if (failure) return failure;
-    return { valid: true, checked, lastHash: anchorHash ?? GENESIS_HASH };
+    return (verification ?? new ChainVerification(GENESIS_HASH, from)).result();
   }
 
   /**

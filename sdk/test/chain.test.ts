@@ -55,7 +55,15 @@ describe('verifyChain', () => {
     const target = entries[2];
     if (!target) throw new Error('no entry');
     target.details = { n: 999 };
-    expect(verifyChain(entries)).toEqual({ valid: false, checked: 2, firstBadEntryId: target.id, firstBadSequence: 3, reason: 'standalone_hash_mismatch' });
+    expect(verifyChain(entries)).toEqual({
+      valid: false,
+      checked: 2,
+      firstBadEntryId: target.id,
+      firstBadSequence: 3,
+      reason: 'standalone_hash_mismatch',
+      breaks: [{ sequence: 3, entryId: target.id, reason: 'standalone_hash_mismatch' }],
+      breaksTruncated: false,
+    });
   });
 
   test('an altered field with a recomputed standalone hash is a chained hash mismatch', () => {
@@ -82,13 +90,16 @@ describe('verifyChain', () => {
     expect(verifyChain(entries)).toMatchObject({ valid: false, checked: 2, firstBadEntryId: fourth.id, reason: 'sequence_gap' });
   });
 
-  test('swapped entries with renumbered sequences are a previous-hash mismatch', () => {
-    const entries = clone();
-    const [third, fourth] = [entries[2], entries[3]];
-    if (!third || !fourth) throw new Error('no entries');
-    entries[2] = { ...fourth, sequence: 3 };
-    entries[3] = { ...third, sequence: 4 };
-    expect(verifyChain(entries)).toMatchObject({ valid: false, firstBadSequence: 3, reason: 'previous_hash_mismatch' });
+  test('swapped entries with renumbered sequences: version 2 hashes the sequence, version 1 only chains it', () => {
+    const swap = (entries: StoredEntry[]): StoredEntry[] => {
+      const [third, fourth] = [entries[2], entries[3]];
+      if (!third || !fourth) throw new Error('no entries');
+      entries[2] = { ...fourth, sequence: 3 };
+      entries[3] = { ...third, sequence: 4 };
+      return entries;
+    };
+    expect(verifyChain(swap(clone()))).toMatchObject({ valid: false, firstBadSequence: 3, reason: 'standalone_hash_mismatch' });
+    expect(verifyChain(swap(buildChain(5, () => ({}), 1)))).toMatchObject({ valid: false, firstBadSequence: 3, reason: 'previous_hash_mismatch' });
   });
 
   test('a range is checked relative to its start, or to a given anchor', () => {
@@ -100,5 +111,73 @@ describe('verifyChain', () => {
 
   test('a chain whose first entry was removed fails against the genesis anchor', () => {
     expect(verifyChain(chain.slice(1), { anchorHash: GENESIS_HASH })).toMatchObject({ valid: false, firstBadSequence: 2 });
+  });
+});
+
+describe('hash versions', () => {
+  const keyed = (): StoredEntry[] => buildChain(4, (i) => ({ idempotencyKey: `key-${i + 1}` }));
+
+  test('version 2 covers the idempotency key: swapping two keys breaks both entries', () => {
+    const entries = keyed();
+    const [a, b] = [entries[1], entries[2]];
+    if (!a || !b) throw new Error('no entries');
+    [a.idempotencyKey, b.idempotencyKey] = [b.idempotencyKey, a.idempotencyKey];
+    expect(verifyChain(entries)).toMatchObject({
+      valid: false,
+      breaks: [
+        { sequence: 2, entryId: a.id, reason: 'standalone_hash_mismatch' },
+        { sequence: 3, entryId: b.id, reason: 'standalone_hash_mismatch' },
+      ],
+    });
+  });
+
+  test('version 1 entries stay verifiable with the version-1 recipe (which did not cover the key)', () => {
+    const v1 = buildChain(3, (i) => ({ idempotencyKey: `k${i}` }), 1);
+    expect(verifyChain(v1)).toMatchObject({ valid: true, checked: 3 });
+    expect(canonicalEntry(v1[0] as StoredEntry)).not.toContain('idempotencyKey');
+    expect(canonicalEntry(v1[0] as StoredEntry)).not.toContain('hashVersion');
+    const canonical = canonicalEntry(buildChain(1, () => ({ idempotencyKey: 'k' }))[0] as StoredEntry);
+    expect(canonical).toContain('"hashVersion":2');
+    expect(canonical).toContain('"idempotencyKey":"k"');
+    expect(canonical).toContain('"sequence":1');
+  });
+
+  test('a chain may go from version 1 to version 2, never back', () => {
+    const v1 = buildChain(2, () => ({}), 1);
+    const last = v1[1] as StoredEntry;
+    const next = { ...buildChain(1)[0], sequence: 3, hashVersion: 2 } as StoredEntry;
+    next.standaloneHash = standaloneHash(next);
+    next.previousHash = last.hash;
+    next.hash = chainHash(3, last.hash, next.standaloneHash, 2);
+    expect(verifyChain([...v1, next])).toMatchObject({ valid: true, checked: 3 });
+    const back = { ...next, sequence: 4, hashVersion: 1 } as StoredEntry;
+    back.standaloneHash = standaloneHash(back);
+    back.previousHash = next.hash;
+    back.hash = chainHash(4, next.hash, back.standaloneHash, 1);
+    expect(verifyChain([...v1, next, back])).toMatchObject({ valid: false, firstBadSequence: 4, reason: 'unknown_hash_version' });
+  });
+
+  test('an unknown stored version is a failure, not a skip', () => {
+    const entries = buildChain(3);
+    (entries[1] as { hashVersion: number }).hashVersion = 7;
+    expect(verifyChain(entries)).toMatchObject({ valid: false, firstBadSequence: 2, reason: 'unknown_hash_version', breaks: [{ sequence: 2 }] });
+    expect(() => canonicalEntry(entries[1] as StoredEntry)).toThrow(RangeError);
+  });
+
+  test('verification goes on past a break: two independent edits are two breaks, bounded by maxBreaks', () => {
+    const entries = buildChain(10);
+    (entries[2] as StoredEntry).actorId = 'mallory';
+    (entries[7] as StoredEntry).details = { n: -1 };
+    const result = verifyChain(entries);
+    expect(result).toMatchObject({ valid: false, checked: 2, firstBadSequence: 3, breaksTruncated: false });
+    expect(result.valid ? [] : result.breaks.map((b) => b.sequence)).toEqual([3, 8]);
+    expect(verifyChain(entries, { maxBreaks: 1 })).toMatchObject({ breaks: [{ sequence: 3 }], breaksTruncated: true });
+  });
+
+  test('an edited hash alone is one break, not two', () => {
+    const entries = buildChain(5);
+    (entries[2] as StoredEntry).hash = 'f'.repeat(64);
+    const result = verifyChain(entries);
+    expect(result.valid ? [] : result.breaks).toEqual([{ sequence: 3, entryId: entries[2]?.id, reason: 'hash_mismatch' }]);
   });
 });

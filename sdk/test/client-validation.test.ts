@@ -39,10 +39,29 @@ describe('log validates the entry before sending', () => {
     ['a bad IP address', { actorId: 'a', action: 'X', ip: '999.1.1.1' }, 'ip', 'invalid_field'],
     ['a date without time zone', { actorId: 'a', action: 'X', occurredAt: '2026-01-31T12:00:00' }, 'occurredAt', 'invalid_field'],
     ['an unknown field', { actorId: 'a', action: 'X', colour: 'red' }, 'colour', 'invalid_field'],
+    // I-JSON (RFC 7493): rejected with a ValidationError, never a URIError from percent-encoding a header.
+    ['a name cut mid-emoji (lone surrogate, sent as a header)', { actorId: 'a', action: 'X', actorDisplayName: 'Zoë 😀'.slice(0, 5) }, 'actorDisplayName', 'invalid_unicode'],
+    ['a lone surrogate in a role', { actorId: 'a', action: 'X', actorRoles: ['ok', '\udc00'] }, 'actorRoles', 'invalid_unicode'],
+    ['a lone surrogate in the actor id (a path segment)', { actorId: '\ud800', action: 'X' }, 'actorId', 'invalid_unicode'],
+    ['a lone surrogate deep in details', { actorId: 'a', action: 'X', details: { a: [{ b: 'x\ud83d' }] } }, 'details', 'invalid_unicode'],
+    ['a lone surrogate in a details key', { actorId: 'a', action: 'X', details: { '\ud83d': 1 } }, 'details', 'invalid_unicode'],
+    ['NaN in details (JSON would write null)', { actorId: 'a', action: 'X', details: { n: NaN } }, 'details', 'invalid_number'],
+    ['Infinity in details', { actorId: 'a', action: 'X', details: { n: [1, -Infinity] } }, 'details', 'invalid_number'],
+    ['an integer beyond 2^53-1 in details', { actorId: 'a', action: 'X', details: { n: 2 ** 53 } }, 'details', 'invalid_number'],
   ])('%s', async (_name, entry, field, code) => {
     const error = await rejectsBeforeSending(() => client.log(entry as Entry));
     expect(error).toMatchObject({ field, code, operation: 'log' });
     expect(error.message).toContain(field);
+  });
+
+  test('the message names the path inside details', async () => {
+    const error = await rejectsBeforeSending(() => client.log({ actorId: 'a', action: 'X', details: { items: [{ price: Infinity }] } }));
+    expect(error.message).toContain('details.items[0].price');
+  });
+
+  test('enqueue rejects unsound input at once, too', () => {
+    expect(() => client.enqueue({ actorId: 'a', action: 'X', details: { n: NaN } })).toThrow(ValidationError);
+    expect(() => client.enqueue({ actorId: 'a', action: 'X', actorDisplayName: '\ud800' })).toThrow(ValidationError);
   });
 
   test('details that cannot be serialised (BigInt)', async () => {

@@ -46,6 +46,8 @@ test('an altered entry is reported with the count checked before it', async () =
     firstBadEntryId: chain[4]?.id,
     firstBadSequence: 5,
     reason: 'standalone_hash_mismatch',
+    breaks: [{ sequence: 5, entryId: chain[4]?.id, reason: 'standalone_hash_mismatch' }],
+    breaksTruncated: false,
   });
 });
 

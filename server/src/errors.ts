@@ -31,6 +31,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   rate_limited: { status: 429, message: 'Too many requests' },
   idempotency_conflict: { status: 409, message: 'The idempotency key is already in use' },
   internal_error: { status: 500, message: 'Internal server error' },
+  invalid_unicode: { status: 400, message: 'A text is not well-formed Unicode (a lone UTF-16 surrogate or invalid UTF-8)' },
+  invalid_number: { status: 400, message: 'A number cannot be stored exactly (not finite, or beyond ±(2^53−1), or more precise than a double)' },
+  duplicate_key: { status: 400, message: 'A JSON object has the same key twice' },
 };
 
 /** An error a handler throws on purpose; the error handler turns it into `{ error: { code, message, field? } }`. */

@@ -1,10 +1,11 @@
 /**
  * Appending to an application's chain. Every entry of one call is chained and stored in ONE transaction, the
- * head read once; idempotency keys already stored (or repeated earlier in the same call) yield the original entry.
- * The hash recipe is sdk/chain.ts, the very code SDK users verify with.
+ * head read once. An idempotency key already stored (or repeated earlier in the same call) yields the stored
+ * entry when the caller's entry is the same (contract `sameCallerEntry`), and an `idempotency_conflict` when it
+ * is not. The hash recipe is sdk/chain.ts, the very code SDK users verify with.
  */
 import { entryFields, type Entry, type Receipt, type StoredEntry } from '@audit-trail/sdk/contract';
-import { HASH_VERSION, chainHash, standaloneHash } from '@audit-trail/sdk/contract';
+import { HASH_VERSION, chainHash, sameCallerEntry, standaloneHash } from '@audit-trail/sdk/contract';
 import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
 import type { Store } from './store/repositories.js';
@@ -26,7 +27,18 @@ export function receiptOf(entry: StoredEntry): Receipt {
   };
 }
 
+/** The receipt of an idempotent replay: the stored receipt and the stored entry (never the caller's copy). */
+export function replayReceiptOf(entry: StoredEntry): Receipt {
+  return { ...receiptOf(entry), entry };
+}
+
 const isIssue = (item: Entry | ValidationIssue): item is ValidationIssue => 'code' in item && 'field' in item && !('actorId' in item);
+
+const conflict = (key: string): ValidationIssue => ({
+  code: 'idempotency_conflict',
+  field: 'idempotencyKey',
+  message: `idempotencyKey ${JSON.stringify(key)} is already used by a different entry; use a new key for a new entry`,
+});
 
 /**
  * Appends validated entries (issues pass through as `rejected`) to the chain of `applicationId`, in order.
@@ -44,21 +56,22 @@ export function appendEntries(
     const appendOne = async (item: Entry | ValidationIssue): Promise<AppendOutcome> => {
       if (isIssue(item)) return { status: 'rejected', issue: item };
       const key = item.idempotencyKey;
+      const callerFields = entryFields(item);
       if (key !== undefined) {
         const original = seenKeys.get(key) ?? (await repository.findByIdempotencyKey(applicationId, key));
-        if (original) return { status: 'duplicate', entry: original };
+        if (original) {
+          return sameCallerEntry(original, callerFields) ? { status: 'duplicate', entry: original } : { status: 'rejected', issue: conflict(key) };
+        }
       }
       const sequence = head.sequence + 1;
-      // The idempotency key rides along but is not hashed: standaloneHash picks HASHED_FIELDS only.
-      const fields = { id: uuidv7(), applicationId, timestamp: now().toISOString(), ...entryFields(item) };
+      // Version 2 hashes every field a user can read or search by, the idempotency key and sequence included.
+      const fields = { id: uuidv7(), applicationId, timestamp: now().toISOString(), ...callerFields, sequence, hashVersion: HASH_VERSION };
       const standalone = standaloneHash(fields);
       const entry: StoredEntry = {
         ...fields,
-        sequence,
         previousHash: head.hash,
-        hash: chainHash(sequence, head.hash, standalone),
+        hash: chainHash(sequence, head.hash, standalone, HASH_VERSION),
         standaloneHash: standalone,
-        hashVersion: HASH_VERSION,
       };
       await repository.insert(entry);
       if (key !== undefined) seenKeys.set(key, entry);

@@ -1,4 +1,4 @@
-import { LIMITS, PATHS, type BatchResponse, type Entry, type ListResponse } from '../../sdk/src/contract/schemas.js';
+import { LIMITS, PATHS, type BatchResponse, type BatchResult, type Entry, type ListResponse } from '../../sdk/src/contract/schemas.js';
 import { verifyChain } from '../../sdk/src/contract/chain.js';
 import { startServer, type TestServer } from './support/start-server.js';
 import { api, expectError } from './support/http.js';
@@ -70,9 +70,10 @@ describe('POST /api/log/batch', () => {
     const retry = await batch(entries);
     expect(first.body.results.map((r) => r.status)).toEqual(['stored', 'stored']);
     expect(retry.body.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
-    expect(retry.body.results.map((r) => (r.status === 'rejected' ? null : r.receipt))).toEqual(
-      first.body.results.map((r) => (r.status === 'rejected' ? null : r.receipt)),
-    );
+    // The stored receipts, each with the stored entry.
+    const withoutEntry = (r: BatchResult) => (r.status === 'rejected' ? null : { ...r.receipt, entry: undefined });
+    expect(retry.body.results.map(withoutEntry)).toEqual(first.body.results.map(withoutEntry));
+    expect(retry.body.results.map((r) => (r.status === 'rejected' ? null : r.receipt.entry?.idempotencyKey))).toEqual(['batch-k1', 'batch-k2']);
     expect(await count()).toBe(before);
   });
 
@@ -84,7 +85,8 @@ describe('POST /api/log/batch', () => {
     const [first, second] = response.body.results;
     expect([first?.status, second?.status]).toEqual(['stored', 'duplicate']);
     if (first?.status === 'rejected' || second?.status === 'rejected') throw new Error('unexpected rejection');
-    expect(second?.receipt).toEqual(first?.receipt);
+    expect({ ...second?.receipt, entry: undefined }).toEqual(first?.receipt);
+    expect(second?.receipt.entry).toMatchObject({ id: first?.receipt.logEntryId, action: 'IN_BATCH' });
   });
 
   test('a key sent earlier to the single-entry route makes the batch entry a duplicate', async () => {

@@ -38,7 +38,7 @@ describe('GET /api/entries', () => {
       ['action', 'actorDisplayName', 'actorId', 'actorRoles', 'applicationId', 'details', 'entityId', 'entityType', 'hash',
         'hashVersion', 'id', 'idempotencyKey', 'ip', 'occurredAt', 'previousHash', 'sequence', 'standaloneHash', 'timestamp'].sort(),
     );
-    expect(response.body.entries[0]).toMatchObject({ applicationId: server.credentials.applicationId, hashVersion: 1, ip: null });
+    expect(response.body.entries[0]).toMatchObject({ applicationId: server.credentials.applicationId, hashVersion: 2, ip: null });
   });
 
   test('order=asc lists in chain order, which verifyChain accepts', async () => {

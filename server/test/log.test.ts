@@ -104,7 +104,11 @@ describe('POST /api/log/{actorId}/{action}', () => {
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
-    expect(retry.body).toEqual(first.body);
+    // The stored receipt, plus the stored entry (never the request's copy).
+    const { entry, ...receipt } = retry.body;
+    expect(receipt).toEqual(first.body);
+    expect(entry).toMatchObject({ id: first.body.logEntryId, actorId: 'alice', action: 'PAY', details: { amount: 5 }, idempotencyKey: 'retry-key-1' });
+    expect(entry?.hash).toBe(first.body.hash);
     const countAfter = (await api<{ entries: StoredEntry[] }>(server, `${PATHS.entries}?limit=1000`)).body.entries.length;
     expect(countAfter).toBe(countBefore);
   });

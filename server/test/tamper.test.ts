@@ -40,6 +40,14 @@ async function verify(credentials: Credentials, query = ''): Promise<VerifyResul
   return response.body;
 }
 
+/** A failed verification with exactly one break, the one named. */
+const oneBreak = (failure: { firstBadEntryId: string | null; firstBadSequence: number; reason: string; checked: number }) => ({
+  valid: false,
+  ...failure,
+  breaks: [{ sequence: failure.firstBadSequence, entryId: failure.firstBadEntryId, reason: failure.reason }],
+  breaksTruncated: false,
+});
+
 const at = (entries: StoredEntry[], sequence: number): StoredEntry => {
   const entry = entries.find((e) => e.sequence === sequence);
   if (!entry) throw new Error(`no entry ${sequence}`);
@@ -58,7 +66,7 @@ describe('tamper evidence', () => {
     const { credentials, entries } = await chainOfSix();
     const victim = at(entries, 3);
     db.prepare('UPDATE entries SET details = ? WHERE id = ?').run(JSON.stringify({ step: 300 }), victim.id);
-    const expected = { valid: false, firstBadEntryId: victim.id, firstBadSequence: 3, reason: 'standalone_hash_mismatch', checked: 2 };
+    const expected = oneBreak({ firstBadEntryId: victim.id, firstBadSequence: 3, reason: 'standalone_hash_mismatch', checked: 2 });
     expect(await verify(credentials)).toEqual(expected);
     expect(verifyChain(await listAsc(credentials))).toEqual(expected);
     // A range that ends before the change is still valid; one that covers it is not.
@@ -77,7 +85,7 @@ describe('tamper evidence', () => {
       forgedHash,
       victim.id,
     );
-    const expected = { valid: false, firstBadEntryId: at(entries, 4).id, firstBadSequence: 4, reason: 'previous_hash_mismatch', checked: 3 };
+    const expected = oneBreak({ firstBadEntryId: at(entries, 4).id, firstBadSequence: 4, reason: 'previous_hash_mismatch', checked: 3 });
     expect(await verify(credentials)).toEqual(expected);
     expect(verifyChain(await listAsc(credentials))).toEqual(expected);
   });
@@ -85,7 +93,7 @@ describe('tamper evidence', () => {
   test('deleting one row names the entry after the gap', async () => {
     const { credentials, entries } = await chainOfSix();
     db.prepare('DELETE FROM entries WHERE id = ?').run(at(entries, 3).id);
-    const expected = { valid: false, firstBadEntryId: at(entries, 4).id, firstBadSequence: 4, reason: 'sequence_gap', checked: 2 };
+    const expected = oneBreak({ firstBadEntryId: at(entries, 4).id, firstBadSequence: 4, reason: 'sequence_gap', checked: 2 });
     expect(await verify(credentials)).toEqual(expected);
     expect(verifyChain(await listAsc(credentials))).toEqual(expected);
     // A range starting on the deleted sequence fails at once.
@@ -97,13 +105,7 @@ describe('tamper evidence', () => {
   test('deleting the newest rows is reported as entries_missing at the first removed position', async () => {
     const { credentials, entries } = await chainOfSix();
     db.prepare('DELETE FROM entries WHERE id IN (?, ?)').run(at(entries, 5).id, at(entries, 6).id);
-    expect(await verify(credentials)).toEqual({
-      valid: false,
-      firstBadEntryId: null,
-      firstBadSequence: 5,
-      reason: 'entries_missing',
-      checked: 4,
-    });
+    expect(await verify(credentials)).toEqual(oneBreak({ firstBadEntryId: null, firstBadSequence: 5, reason: 'entries_missing', checked: 4 }));
     // A range that stops before the removed rows is still intact.
     expect(await verify(credentials, '?toSequence=4')).toMatchObject({ valid: true, checked: 4 });
   });
@@ -113,13 +115,7 @@ describe('tamper evidence', () => {
     db.prepare('DELETE FROM entries WHERE id = ?').run(at(entries, 6).id);
     const next = await api<{ logEntryId: string; sequence: number }>(server, PATHS.log('user7', 'EDIT'), { body: 'after', credentials });
     expect(next.body.sequence).toBe(7);
-    expect(await verify(credentials)).toEqual({
-      valid: false,
-      firstBadEntryId: next.body.logEntryId,
-      firstBadSequence: 7,
-      reason: 'sequence_gap',
-      checked: 5,
-    });
+    expect(await verify(credentials)).toEqual(oneBreak({ firstBadEntryId: next.body.logEntryId, firstBadSequence: 7, reason: 'sequence_gap', checked: 5 }));
   });
 
   test('swapping the contents of two rows names the first swapped position', async () => {
@@ -137,7 +133,22 @@ describe('tamper evidence', () => {
     db.exec('COMMIT');
     const listed = await listAsc(credentials);
     expect(listed.map((e) => e.id)).toEqual([entries[0], entries[1], fourth, third, entries[4], entries[5]].map((e) => e?.id));
-    const expected = { valid: false, firstBadEntryId: fourth.id, firstBadSequence: 3, reason: 'previous_hash_mismatch', checked: 2 };
+    // Version 2 hashes the sequence, so each moved row is itself a break (version 1 saw the reorder only through
+    // the links, at the first position).
+    const expected = {
+      valid: false,
+      firstBadEntryId: fourth.id,
+      firstBadSequence: 3,
+      reason: 'standalone_hash_mismatch',
+      checked: 2,
+      breaks: [
+        { sequence: 3, entryId: fourth.id, reason: 'standalone_hash_mismatch' },
+        { sequence: 4, entryId: third.id, reason: 'standalone_hash_mismatch' },
+        // The entry after them still links to the old fourth row, now at position 3.
+        { sequence: 5, entryId: at(entries, 5).id, reason: 'previous_hash_mismatch' },
+      ],
+      breaksTruncated: false,
+    };
     expect(await verify(credentials)).toEqual(expected);
     expect(verifyChain(listed)).toEqual(expected);
   });

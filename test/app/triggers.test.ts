@@ -112,7 +112,7 @@ describe('triggers (wire shape, nock)', () => {
     });
 
     it('returns one alert per break, with an id that names only the break (so Zapier fires once)', async () => {
-      const broken: VerifyResult = { valid: false, checked: 41, firstBadEntryId: alertSample.firstBadEntryId, firstBadSequence: 42, reason: 'standalone_hash_mismatch' };
+      const broken: VerifyResult = { valid: false, checked: 41, firstBadEntryId: alertSample.firstBadEntryId, firstBadSequence: 42, reason: 'standalone_hash_mismatch', breaks: [{ sequence: 42, entryId: alertSample.firstBadEntryId, reason: 'standalone_hash_mismatch' }], breaksTruncated: false };
       api().get(PATHS.verifyChain).times(2).reply(200, broken);
       const first = await appTester(integrityAlert, { authData, inputData: {} });
       const second = await appTester(integrityAlert, { authData, inputData: {} });

@@ -10,5 +10,7 @@ export * from './schemas.js';
 export * from './wire.js';
 export * from './validation.js';
 export * from './chain.js';
+export * from './idempotency.js';
+export * from './json-text.js';
 export * from '../ids.js';
 export * from '../errors.js';

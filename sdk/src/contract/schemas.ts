@@ -152,22 +152,6 @@ export type Entry = Static<typeof EntrySchema>;
 /** Names of the fields of {@link Entry}. */
 export type EntryField = keyof Entry;
 
-/** The receipt the service returns for a recorded entry. Names follow LogSentinel's `LogResponse`. */
-export const ReceiptSchema = Type.Object(
-  {
-    logEntryId: Type.String({ description: 'The id the service gave the entry (a UUID).' }),
-    sequence: Type.Integer({ minimum: 1, description: 'Position of the entry in its application\'s chain, from 1.' }),
-    hash: Type.String({ description: 'The chained hash of the entry (hex SHA-256).' }),
-    previousHash: Type.String({ description: 'The chained hash of the entry before it (64 zeros for the first).' }),
-    standaloneHash: Type.String({ description: 'SHA-256 of the entry\'s canonical serialisation (hex).' }),
-    timestamp: Type.String({ description: 'When the service recorded the entry (ISO-8601, UTC).' }),
-  },
-  { additionalProperties: false, title: 'Receipt' },
-);
-
-/** The receipt the service returns for a recorded entry. */
-export type Receipt = Static<typeof ReceiptSchema>;
-
 /** An entry as stored and returned by the service: the caller's fields plus what the service added. */
 export const StoredEntrySchema = Type.Object(
   {
@@ -188,13 +172,39 @@ export const StoredEntrySchema = Type.Object(
     previousHash: Type.String(),
     hash: Type.String(),
     standaloneHash: Type.String(),
-    hashVersion: Type.Literal(1),
+    hashVersion: Type.Integer({
+      minimum: 1,
+      description: 'The hash recipe of the entry (docs/hash-chain.md): 2 for new entries, 1 for entries stored before it.',
+    }),
   },
   { additionalProperties: false, title: 'StoredEntry' },
 );
 
 /** An entry as stored and returned by the service. Absent optional fields are `null`. */
 export type StoredEntry = Static<typeof StoredEntrySchema>;
+
+/** The receipt the service returns for a recorded entry. Names follow LogSentinel's `LogResponse`. */
+export const ReceiptSchema = Type.Object(
+  {
+    logEntryId: Type.String({ description: 'The id the service gave the entry (a UUID).' }),
+    sequence: Type.Integer({ minimum: 1, description: 'Position of the entry in its application\'s chain, from 1.' }),
+    hash: Type.String({ description: 'The chained hash of the entry (hex SHA-256).' }),
+    previousHash: Type.String({ description: 'The chained hash of the entry before it (64 zeros for the first).' }),
+    standaloneHash: Type.String({ description: 'SHA-256 of the entry\'s canonical serialisation (hex).' }),
+    timestamp: Type.String({ description: 'When the service recorded the entry (ISO-8601, UTC).' }),
+    entry: Type.Optional(
+      Type.Object(StoredEntrySchema.properties, {
+        additionalProperties: false,
+        description:
+          'Only on an idempotent replay (HTTP 200, `Idempotent-Replayed: true`, batch status `duplicate`): the entry as stored, never the request\'s copy.',
+      }),
+    ),
+  },
+  { additionalProperties: false, title: 'Receipt' },
+);
+
+/** The receipt the service returns for a recorded entry. */
+export type Receipt = Static<typeof ReceiptSchema>;
 
 /** The fields of a {@link StoredEntry} that come from the caller's {@link Entry}. */
 export type EntryFields = Pick<
@@ -235,6 +245,9 @@ export const ERROR_CODES = [
   'rate_limited',
   'idempotency_conflict',
   'internal_error',
+  'invalid_unicode',
+  'invalid_number',
+  'duplicate_key',
 ] as const;
 
 /** A machine-readable error code. */
@@ -343,7 +356,19 @@ export type ChainFailureReason =
   | 'previous_hash_mismatch'
   | 'sequence_gap'
   /** The newest entries are gone: the service's chain head is past the last stored entry. */
-  | 'entries_missing';
+  | 'entries_missing'
+  /** The entry claims a hash recipe this code does not know, or an older one than the entry before it. */
+  | 'unknown_hash_version';
+
+/** One place where a chain does not verify. */
+export interface ChainBreak {
+  /** The sequence number of the first bad position of this break. */
+  sequence: number;
+  /** The entry there; `null` for `entries_missing`, where no entry is left. */
+  entryId: string | null;
+  /** What did not match. */
+  reason: ChainFailureReason;
+}
 
 /** The result of verifying a chain (or a range of it). */
 export type VerifyResult =
@@ -356,6 +381,7 @@ export type VerifyResult =
     }
   | {
       valid: false;
+      /** Number of entries checked before the first break. */
       checked: number;
       /**
        * The first entry whose stored data does not match the chain; `null` for `entries_missing`, where the
@@ -366,6 +392,13 @@ export type VerifyResult =
       firstBadSequence: number;
       /** What did not match. */
       reason: ChainFailureReason;
+      /**
+       * Every break found, in chain order (the first is the one above). Verification goes on past a break,
+       * re-anchored on the entry's stored links, so that a second break is never hidden behind the first.
+       */
+      breaks: ChainBreak[];
+      /** More breaks were found than are listed (the list is bounded). */
+      breaksTruncated: boolean;
     };
 
 /** API paths. Path segments are URL-encoded with `encodeURIComponent`. */

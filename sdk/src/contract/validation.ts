@@ -1,7 +1,13 @@
 /**
  * Validation of entries, shared by the SDK (before any network call), the Zapier app and the server (on receipt).
  * Schema rules come from {@link EntrySchema}; the rules a JSON schema cannot express (IP syntax, real calendar
- * dates, serialisability, byte sizes, entity pairs) are checked here.
+ * dates, serialisability, byte sizes, entity pairs, I-JSON soundness) are checked here.
+ *
+ * I-JSON (RFC 7493) soundness, for every field, nested, keys included: text must be well-formed UTF-16 (a lone
+ * surrogate cannot be stored or hashed faithfully: SQLite and UTF-8 turn it into U+FFFD, so the hash would never
+ * verify again), numbers must be finite (JSON has no NaN/Infinity; `JSON.stringify` would silently write `null`)
+ * and integers must lie within ±(2^53−1), where every integer is exact (beyond it a stored number could be
+ * rounded). Such values are rejected, never altered.
  */
 import { isIP } from 'node:net';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -72,6 +78,76 @@ function issueFromSchemaError(error: ValueError): ValidationIssue {
 
 const ISO_DATE_TIME_RE = new RegExp(ISO_DATE_TIME);
 
+/** Is this text well-formed UTF-16 (no lone surrogate)? `String.prototype.isWellFormed`, Node 20+. */
+export function isWellFormedText(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Appends a member name to a JSON path the way a person reads it: `details.a`, `details["a b"]`, `details[2]`. */
+function memberPath(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Where a value breaks I-JSON, or `undefined`. */
+export interface IJsonProblem {
+  code: 'invalid_unicode' | 'invalid_number';
+  /** The path of the value, from the field name, e.g. `details.items[3].price`. */
+  path: string;
+  message: string;
+}
+
+/**
+ * The first I-JSON (RFC 7493) problem of a JSON-like value at `path`: text that is not well-formed UTF-16 (values
+ * and keys), a number that is not finite, an integer outside ±(2^53−1). Values JSON cannot hold at all (functions,
+ * bigints, cycles) are left to serialisation, which reports them.
+ */
+export function ijsonProblem(value: unknown, path: string): IJsonProblem | undefined {
+  const pending: [unknown, string][] = [[value, path]];
+  const seen = new Set<object>();
+  // An explicit stack, not recursion: deeply nested input must not overflow the call stack.
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [current, where] = item;
+    if (typeof current === 'string') {
+      if (!isWellFormedText(current)) {
+        return { code: 'invalid_unicode', path: where, message: `${where} contains a lone UTF-16 surrogate (text cut in the middle of a character?)` };
+      }
+    } else if (typeof current === 'number') {
+      if (!Number.isFinite(current)) return { code: 'invalid_number', path: where, message: `${where} must be a finite number, got ${current}` };
+      if (Number.isInteger(current) && !Number.isSafeInteger(current)) {
+        return {
+          code: 'invalid_number',
+          path: where,
+          message: `${where} is an integer beyond ±(2^53−1), which JSON cannot carry exactly; send it as text`,
+        };
+      }
+    } else if (typeof current === 'object' && current !== null && !seen.has(current)) {
+      seen.add(current);
+      if (Array.isArray(current)) {
+        for (let index = current.length - 1; index >= 0; index -= 1) pending.push([current[index], memberPath(where, index)]);
+      } else if (typeof (current as { toJSON?: unknown }).toJSON !== 'function') {
+        const keys = Object.keys(current);
+        for (let index = keys.length - 1; index >= 0; index -= 1) {
+          const key = keys[index] as string;
+          if (!isWellFormedText(key)) {
+            return { code: 'invalid_unicode', path: where, message: `${where} has a key with a lone UTF-16 surrogate: ${JSON.stringify(key)}` };
+          }
+          pending.push([(current as Record<string, unknown>)[key], memberPath(where, key)]);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function ijsonIssue(entry: Entry): ValidationIssue | undefined {
+  for (const [field, value] of Object.entries(entry)) {
+    const problem = ijsonProblem(value, field);
+    if (problem) return { code: problem.code, field: field as EntryField, message: problem.message };
+  }
+  return undefined;
+}
+
 /**
  * Is this an ISO-8601 date-time with a time zone that names a real instant? `Date.parse` alone rolls impossible
  * dates over (Feb 31 → Mar 3), so the calendar fields are checked as well.
@@ -133,7 +209,7 @@ export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string
     mintIdempotencyKey && (value as Entry).idempotencyKey === undefined
       ? { ...(value as Entry), idempotencyKey: mintIdempotencyKey() }
       : (value as Entry);
-  const semantic = semanticIssue(entry);
+  const semantic = ijsonIssue(entry) ?? semanticIssue(entry);
   if (semantic) return semantic;
   let json: string;
   try {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { AuditTrailClient } from '../../src/client.js';
-import { GENESIS_HASH, chainHash, standaloneHash } from '../../src/contract/chain.js';
+import { GENESIS_HASH, chainHash, standaloneHash, type HashVersion } from '../../src/contract/chain.js';
 import type { ClientOptions } from '../../src/options.js';
 import type { Receipt, StoredEntry } from '../../src/contract/schemas.js';
 
@@ -32,7 +32,7 @@ export const receipt = (overrides: Partial<Receipt> = {}): Receipt => ({
 type EntryData = Partial<Omit<StoredEntry, 'sequence' | 'previousHash' | 'hash' | 'standaloneHash' | 'hashVersion'>>;
 
 /** A correctly chained list of stored entries, sequence 1..n, built with the recipe of sdk/chain.ts. */
-export function buildChain(count: number, data: (i: number) => EntryData = () => ({})): StoredEntry[] {
+export function buildChain(count: number, data: (i: number) => EntryData = () => ({}), hashVersion: HashVersion = 2): StoredEntry[] {
   const entries: StoredEntry[] = [];
   let previousHash = GENESIS_HASH;
   for (let i = 0; i < count; i += 1) {
@@ -52,10 +52,12 @@ export function buildChain(count: number, data: (i: number) => EntryData = () =>
       ip: null,
       idempotencyKey: null,
       ...data(i),
+      sequence,
+      hashVersion,
     };
     const standalone = standaloneHash(base);
-    const hash = chainHash(sequence, previousHash, standalone);
-    entries.push({ ...base, sequence, previousHash, hash, standaloneHash: standalone, hashVersion: 1 });
+    const hash = chainHash(sequence, previousHash, standalone, hashVersion);
+    entries.push({ ...base, previousHash, hash, standaloneHash: standalone });
     previousHash = hash;
   }
   return entries;

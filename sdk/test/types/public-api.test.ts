@@ -85,7 +85,7 @@ test('compile-time contract of the public types', () => {
 
   const result = {} as VerifyResult;
   if (!result.valid) {
-    assertType<Equal<typeof result.reason, 'hash_mismatch' | 'standalone_hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap' | 'entries_missing'>>();
+    assertType<Equal<typeof result.reason, 'hash_mismatch' | 'standalone_hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap' | 'entries_missing' | 'unknown_hash_version'>>();
   }
   const network = new sdk.NetworkError('x', { code: 'ETIMEDOUT' });
   assertType<Equal<typeof network.code, NetworkErrorCode>>();

@@ -1,13 +1,13 @@
 /** `POST /api/log/{actorId}/{action}[/{entityType}/{entityId}]` and `POST /api/log/batch`. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LIMITS, ROUTES, type BatchResponse, type BatchResult, type StoredEntry } from '@audit-trail/sdk/contract';
-import { isValidationIssue, serializeEntry } from '@audit-trail/sdk/contract';
+import { isValidationIssue, renderJsonPath, serializeEntry, type EntryField, type ValidationIssue } from '@audit-trail/sdk/contract';
 import { entryFromLogRequest, type LogRouteParams } from '@audit-trail/sdk/contract';
 import { callerApplication } from '../auth/authenticate.js';
-import { isJsonRequest } from '../body-parsers.js';
+import { isJsonRequest, jsonTextProblemsOf, type JsonProblemsConfig } from '../body-parsers.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { appendEntries, receiptOf } from '../ledger.js';
+import { appendEntries, receiptOf, replayReceiptOf } from '../ledger.js';
 
 /** Response header marking a reply that returns an earlier receipt instead of storing again. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -18,9 +18,10 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
     const serialized = serializeEntry(entryFromLogRequest(request.params, request.headers, request.body));
     if (isValidationIssue(serialized)) throw new ApiError(serialized.code, serialized.message, serialized.field);
     const [outcome] = await appendEntries(store, application.id, [serialized.entry]);
-    if (!outcome || outcome.status === 'rejected') throw new Error('append returned no outcome for a valid entry');
+    if (!outcome) throw new Error('append returned no outcome for a valid entry');
+    if (outcome.status === 'rejected') throw new ApiError(outcome.issue.code, outcome.issue.message, outcome.issue.field);
     if (outcome.status === 'duplicate') {
-      return reply.code(200).header(REPLAYED_HEADER, 'true').send(receiptOf(outcome.entry));
+      return reply.code(200).header(REPLAYED_HEADER, 'true').send(replayReceiptOf(outcome.entry));
     }
     await dispatcher.dispatch(application.id, [outcome.entry]);
     return reply.code(201).send(receiptOf(outcome.entry));
@@ -28,7 +29,8 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
   app.post(ROUTES.log, logOne);
   app.post(ROUTES.logAboutEntity, logOne);
 
-  app.post(ROUTES.batch, async (request, reply) => {
+  const batchConfig: JsonProblemsConfig = { handlesJsonTextProblems: true };
+  app.post(ROUTES.batch, { config: batchConfig }, async (request, reply) => {
     const application = callerApplication(request);
     if (!isJsonRequest(request)) throw new ApiError('unsupported_media_type', 'The batch body must be application/json');
     const body = request.body as { entries?: unknown } | undefined;
@@ -40,7 +42,24 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
     if (body.entries.length > LIMITS.batchEntries) {
       throw new ApiError('batch_too_large', `A batch holds at most ${LIMITS.batchEntries} entries, got ${body.entries.length}`);
     }
-    const items = (body.entries as unknown[]).map((value) => {
+    // Duplicate keys and inexact numbers reject the entry they are in, not the batch; elsewhere, the batch.
+    const textIssues = new Map<number, ValidationIssue>();
+    for (const problem of jsonTextProblemsOf(request)) {
+      const [top, index, field] = problem.path;
+      if (top !== 'entries' || typeof index !== 'number') {
+        throw new ApiError(problem.code, `${renderJsonPath('body', problem.path)}: ${problem.message}`, String(top ?? 'body'));
+      }
+      if (textIssues.has(index)) continue;
+      const where = renderJsonPath('', problem.path.slice(2)).replace(/^\./, '') || 'body';
+      textIssues.set(index, {
+        code: problem.code,
+        field: typeof field === 'string' ? (field as EntryField) : 'body',
+        message: `${where}: ${problem.message}`,
+      });
+    }
+    const items = (body.entries as unknown[]).map((value, index) => {
+      const textIssue = textIssues.get(index);
+      if (textIssue) return textIssue;
       const serialized = serializeEntry(value);
       return isValidationIssue(serialized) ? serialized : serialized.entry;
     });
@@ -54,7 +73,8 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
         return { index, status: 'rejected', error: { code, message, field } };
       }
       if (outcome.status === 'stored') stored.push(outcome.entry);
-      return { index, status: outcome.status, receipt: receiptOf(outcome.entry) };
+      const receipt = outcome.status === 'duplicate' ? replayReceiptOf(outcome.entry) : receiptOf(outcome.entry);
+      return { index, status: outcome.status, receipt };
     });
     await dispatcher.dispatch(application.id, stored);
     return reply.code(200).send({ results, failedLogIndexes } satisfies BatchResponse);

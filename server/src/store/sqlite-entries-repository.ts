@@ -1,7 +1,7 @@
 /** {@link EntryRepository} on `node:sqlite`: prepared statements, made once. */
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { StoredEntry } from '@audit-trail/sdk/contract';
-import { GENESIS_HASH, HASH_VERSION } from '@audit-trail/sdk/contract';
+import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
 import { nullableText, type Row } from './sqlite-rows.js';
 
@@ -30,7 +30,8 @@ function entryFromRow(row: Row): StoredEntry {
     previousHash: String(row['previous_hash']),
     hash: String(row['hash']),
     standaloneHash: String(row['standalone_hash']),
-    hashVersion: HASH_VERSION,
+    // As stored: verification fails an entry whose version it does not know, instead of assuming one.
+    hashVersion: Number(row['hash_version']),
   };
 }
 

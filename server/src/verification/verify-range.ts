@@ -1,0 +1,74 @@
+/**
+ * Verifies a range of one application's chain from the store, page by page, with the contract's
+ * `ChainVerification` (the code SDK users verify with). It goes on past a break and reports every break (bounded),
+ * so a second break is never hidden behind the first. Used on the event loop for short ranges and inside the
+ * verification worker (its own connection) for full passes.
+ */
+import { ChainVerification, GENESIS_HASH, type VerifyResult } from '@audit-trail/sdk/contract';
+import type { EntryRepository } from '../store/repositories.js';
+
+/** The reads a verification needs: a subset of {@link EntryRepository}, so a worker can bring its own. */
+export type ChainReader = Pick<EntryRepository, 'findBySequence' | 'range' | 'nextAfter'>;
+
+/** Where a verification starts when it continues from a known-good point (the watermark). */
+export interface VerifyAnchor {
+  /** The hash of entry `fromSequence - 1`. */
+  hash: string;
+  /** The hash version of entry `fromSequence - 1` (a chain never goes back to an older recipe). */
+  version: number;
+}
+
+/** Options of {@link verifyRange}. */
+export interface VerifyRangeOptions {
+  /** Rows read per query: a long chain never sits in memory at once. @default 1000 */
+  pageSize?: number;
+  /** Start from this anchor instead of reading entry `fromSequence - 1`. */
+  anchor?: VerifyAnchor;
+  /** Called between pages; a caller on the event loop yields here so that other requests are served. */
+  betweenPages?: () => Promise<void>;
+}
+
+/** Verifies entries `fromSequence..toSequence` of one application's chain (`toSequence` at most the head). */
+export async function verifyRange(
+  entries: ChainReader,
+  applicationId: string,
+  fromSequence: number,
+  toSequence: number,
+  options: VerifyRangeOptions = {},
+): Promise<VerifyResult> {
+  const pageSize = options.pageSize ?? 1000;
+  // Anchor on the row before the range when it exists, so a range that no longer follows its predecessor fails;
+  // otherwise the first entry's own previousHash (genesis for sequence 1) is the anchor.
+  let anchorHash = options.anchor?.hash;
+  let anchorVersion = options.anchor?.version ?? 1;
+  if (anchorHash === undefined) {
+    if (fromSequence <= 1) anchorHash = GENESIS_HASH;
+    else {
+      const before = await entries.findBySequence(applicationId, fromSequence - 1);
+      anchorHash = before?.hash;
+      if (before) anchorVersion = before.hashVersion;
+    }
+  }
+  let verification: ChainVerification | undefined;
+  let next = fromSequence;
+  while (next <= toSequence) {
+    const page = await entries.range(applicationId, next, toSequence, pageSize);
+    const first = page[0];
+    if (!first) break;
+    verification ??= new ChainVerification(anchorHash ?? first.previousHash, fromSequence, anchorVersion);
+    for (const entry of page) verification.add(entry);
+    next = (page[page.length - 1]?.sequence ?? next) + 1;
+    if (page.length < pageSize) break;
+    await options.betweenPages?.();
+  }
+  verification ??= new ChainVerification(anchorHash ?? GENESIS_HASH, fromSequence, anchorVersion);
+  if (verification.expectedSequence <= toSequence) {
+    // Rows are missing at the end of the range. A row after the range shows where they went missing (checked by
+    // the next range); none at all, yet the range ends at or before the head: the newest entries were removed.
+    // The head is kept apart from the rows (applications table), so removing rows cannot rewind it.
+    const after = await entries.nextAfter(applicationId, verification.expectedSequence - 1);
+    if (after) verification.add(after);
+    else verification.addBreak({ sequence: verification.expectedSequence, entryId: null, reason: 'entries_missing' });
+  }
+  return verification.result();
+}
