@@ -5,16 +5,10 @@ import { basicAuthorization } from '../../sdk/src/contract/wire.js';
 import { buildServer } from '../src/app.js';
 import { ERROR_TABLE } from '../src/errors.js';
 import { createTenant } from '../src/tenants.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 import { api, expectError } from './support/http.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useServer();
 
 const log = PATHS.log('alice', 'LOGIN');
 

@@ -1,15 +1,9 @@
 import { LIMITS, PATHS, type BatchResponse, type BatchResult, type Entry, type ListResponse } from '../../sdk/src/contract/schemas.js';
 import { verifyChain } from '../../sdk/src/contract/chain.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 import { api, expectError } from './support/http.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useServer();
 
 const batch = (entries: unknown[]) => api<BatchResponse>(server, PATHS.batch, { body: { entries } });
 const count = async () => (await api<ListResponse>(server, `${PATHS.entries}?limit=${LIMITS.pageSize}`)).body.entries.length;

@@ -1,16 +1,15 @@
 import { PATHS, type ActionsResponse, type ApplicationsResponse, type AuthCheckResponse, type ListResponse, type StoredEntry } from '../../sdk/src/contract/schemas.js';
 import { verifyChain } from '../../sdk/src/contract/chain.js';
 import { queryString } from '../../sdk/src/contract/wire.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 import { api, expectError } from './support/http.js';
 
-let server: TestServer;
+const server = useServer();
 let midpoint: string;
 
 const list = (query: Record<string, string | number | undefined> = {}) => api<ListResponse>(server, `${PATHS.entries}${queryString(query)}`);
 
 beforeAll(async () => {
-  server = await startServer();
   const entries = [
     { actorId: 'alice', action: 'LOGIN' },
     { actorId: 'bob', action: 'LOGIN' },
@@ -23,9 +22,6 @@ beforeAll(async () => {
   midpoint = new Date().toISOString();
   await new Promise((resolve) => setTimeout(resolve, 15));
   await api(server, PATHS.batch, { body: { entries: entries.slice(2) } });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('GET /api/entries', () => {

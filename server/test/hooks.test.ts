@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PATHS, type HookSubscription, type StoredEntry } from '../../sdk/src/contract/schemas.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 import { api, expectError } from './support/http.js';
 
 /** A local webhook receiver whose reply statuses are scripted per request. */
@@ -35,15 +35,13 @@ async function startReceiver(): Promise<Receiver> {
   };
 }
 
-let server: TestServer;
+const server = useServer({ webhookRetryDelaysMs: [20, 40] });
 let receiver: Receiver;
 
 beforeAll(async () => {
-  server = await startServer({ webhookRetryDelaysMs: [20, 40] });
   receiver = await startReceiver();
 });
 afterAll(async () => {
-  await server.close();
   await receiver.close();
 });
 beforeEach(() => {

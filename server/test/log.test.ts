@@ -1,16 +1,10 @@
 import { HEADERS, PATHS, type Receipt, type StoredEntry } from '../../sdk/src/contract/schemas.js';
 import { GENESIS_HASH, verifyChain } from '../../sdk/src/contract/chain.js';
 import { buildLogRequest } from '../../sdk/src/contract/wire.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 import { api } from './support/http.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useServer();
 
 const byId = (id: string) => api<StoredEntry>(server, `${PATHS.entryById}?entryId=${id}`);
 

@@ -7,19 +7,17 @@ import { PATHS, type ListResponse, type StoredEntry, type VerifyResult } from '.
 import { chainHash, standaloneHash, verifyChain } from '../../sdk/src/contract/chain.js';
 import type { Credentials } from '../../sdk/src/contract/wire.js';
 import { sqlite } from '../src/store/sqlite-module.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 import { api } from './support/http.js';
 
-let server: TestServer;
+const server = useServer();
 let db: DatabaseSync;
 
 beforeAll(async () => {
-  server = await startServer();
   db = new sqlite.DatabaseSync(server.dbPath);
 });
 afterAll(async () => {
   db.close();
-  await server.close();
 });
 
 /** A fresh application with six entries, so each scenario tampers with its own chain. */

@@ -1,23 +1,19 @@
 import { PATHS, type BatchResponse, type ListResponse, type Receipt } from '../../sdk/src/contract/schemas.js';
 import type { Credentials } from '../../sdk/src/contract/wire.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 import { api, expectError } from './support/http.js';
 
-let server: TestServer;
+const server = useServer();
 let mine: Credentials;
 let theirs: Credentials;
 let myReceipt: Receipt;
 let theirReceipt: Receipt;
 
 beforeAll(async () => {
-  server = await startServer();
   mine = server.credentials;
   theirs = await server.createTenant('Rival');
   myReceipt = (await api<Receipt>(server, PATHS.log('me', 'MINE'), { body: 'mine', credentials: mine })).body;
   theirReceipt = (await api<Receipt>(server, PATHS.log('them', 'THEIRS'), { body: 'theirs', credentials: theirs })).body;
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('tenancy isolation', () => {
