@@ -4,7 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { isAuditTrailError } from '@audit-trail/sdk/contract';
-import { logCommand, tailCommand, verifyCommand } from './client-commands.js';
+import { logCommand } from './client/log.js';
+import { tailCommand } from './client/tail.js';
+import { verifyCommand } from './client/verify.js';
 import { UsageError } from './environment.js';
 import { serve } from './serve.js';
 
