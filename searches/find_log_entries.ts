@@ -1,7 +1,7 @@
 import { defineInputFields, defineSearch, type InferInputData, type SearchPerform } from 'zapier-platform-core';
-import { LIMITS, type ListQuery, type StoredEntry } from '@audit-trail/sdk/contract';
+import { LIMITS, listQueryIssue, type ListQuery, type StoredEntry } from '@audit-trail/sdk/contract';
 import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../zapier/common-fields.js';
-import { entryField, entryFieldLabel } from '../zapier/entry-fields.js';
+import { entryField, entryFieldLabel, withFieldLabels } from '../zapier/entry-fields.js';
 import { STORED_ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
 import { filtersOf, listEntries } from '../zapier/list-entries.js';
 import { applicationOverride } from '../zapier/target-application.js';
@@ -40,7 +40,10 @@ const inputFields = defineInputFields([
   applicationField,
 ]);
 
-/** An ISO-8601 date-time for the API, or a user-facing error for text that is not a date. */
+/**
+ * A date the user typed or mapped, as the ISO-8601 date-time the contract's list query needs (Zapier's datetime
+ * fields may carry other formats), or a user-facing error for text that is not a date.
+ */
 function isoOrThrow(z: Parameters<typeof perform>[0], label: string, value: string | undefined): string | undefined {
   if (!value?.trim()) return undefined;
   const time = Date.parse(value.trim());
@@ -64,6 +67,9 @@ export const perform = (async (z, bundle) => {
   }
   const limit = bundle.meta?.limit;
   query.limit = typeof limit === 'number' && limit > 0 ? Math.min(limit, LIMITS.pageSize) : SEARCH_SIZE;
+  // The contract's own check of the query (lengths, ...), so a bad criterion is explained here, not by a 400.
+  const issue = listQueryIssue(query);
+  if (issue) throw new z.errors.Error(`${withFieldLabels(issue.message)}.`, issue.code, 400);
   return listEntries(z, bundle, query, applicationOverride(input));
 }) satisfies SearchPerform<InferInputData<typeof inputFields>, StoredEntry>;
 

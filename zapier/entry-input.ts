@@ -1,9 +1,9 @@
 /**
  * Turns what a Zap step mapped into the create's fields into an entry for `serializeEntry`. Zapier sends blank
- * fields as empty strings, so blanks mean "not given"; the details field is text, and text that is a JSON object
- * is sent as that object (stored as JSON), anything else as plain text.
+ * fields as empty strings, so blanks mean "not given"; the details field is text, read by the contract's
+ * `detailsFromText` (a JSON object is sent as that object, anything else as plain text).
  */
-import type { Entry } from '@audit-trail/sdk/contract';
+import { detailsFromText } from '@audit-trail/sdk/contract';
 
 /** The create's inputs as Zapier passes them (all text; roles as a list). */
 export interface EntryInput {
@@ -22,24 +22,10 @@ export interface EntryInput {
 
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
-/** Details text → a JSON object when it is one, otherwise the text unchanged. */
-export function parseDetails(text: string): Entry['details'] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch {
-      // Not JSON after all: keep the text exactly as the user wrote it.
-    }
-  }
-  return text;
-}
-
 /** Builds the (not yet validated) entry from the create's inputs. Identifiers are trimmed; details are not. */
 export function entryFromInput(input: EntryInput): Record<string, unknown> {
   const entry: Record<string, unknown> = { actorId: input.actorId?.trim(), action: input.action?.trim() };
-  if (present(input.details)) entry['details'] = parseDetails(input.details);
+  if (present(input.details)) entry['details'] = detailsFromText(input.details);
   for (const key of ['actorDisplayName', 'entityType', 'entityId', 'occurredAt', 'ip', 'idempotencyKey'] as const) {
     const value = input[key];
     if (present(value)) entry[key] = value.trim();

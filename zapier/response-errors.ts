@@ -3,7 +3,7 @@
  * without HTTP; middleware.ts throws the matching `z.errors` class. The SDK's `errorFromResponse` classifies the
  * same statuses, but its messages are for developers (operation, path); a Zap shows these to end users.
  */
-import { HEADERS, type ErrorBody } from '@audit-trail/sdk/contract';
+import { HEADERS, readErrorBody } from '@audit-trail/sdk/contract';
 import { parseRetryAfterMs } from '@audit-trail/sdk/contract';
 import { withFieldLabels } from './entry-fields.js';
 
@@ -13,25 +13,6 @@ export type ResponseProblem =
   | { kind: 'throttled'; status: number; message: string; delaySeconds: number | undefined }
   | { kind: 'client'; status: number; code: string; message: string }
   | { kind: 'server'; status: number; code: string; message: string };
-
-/** The `{error:{code,message,field}}` part of a reply body, when it has one. */
-export function errorBodyOf(body: unknown): ErrorBody['error'] | undefined {
-  const candidate = typeof body === 'string' ? safeParse(body) : body;
-  if (typeof candidate !== 'object' || candidate === null) return undefined;
-  const error = (candidate as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, message, field } = error as Record<string, unknown>;
-  if (typeof code !== 'string' || typeof message !== 'string') return undefined;
-  return { code: code as ErrorBody['error']['code'], message, ...(typeof field === 'string' ? { field } : {}) };
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Retry-After in whole seconds (the SDK's parser: delta-seconds or an HTTP date), `undefined` when absent or unreadable. */
 export function retryAfterSeconds(value: string | null | undefined, now: number = Date.now()): number | undefined {
@@ -47,8 +28,8 @@ export function problemFromResponse(
   body: unknown,
   header: (name: string) => string | null | undefined,
 ): ResponseProblem {
-  const error = errorBodyOf(body);
-  const detail = error ? sentence(withFieldLabels(error.message)) : '';
+  const error = readErrorBody(body);
+  const detail = error?.message ? sentence(withFieldLabels(error.message)) : '';
   if (status === 401 || status === 403) {
     return {
       kind: 'auth',
@@ -77,7 +58,7 @@ export function problemFromResponse(
       message: `The audit-trail service had a temporary problem (HTTP ${status}). Try again in a few minutes; if it keeps happening, contact the service's administrator.`,
     };
   }
-  if (status === 404 && !error) {
+  if (status === 404 && !error?.message) {
     return {
       kind: 'client',
       status,

@@ -38,56 +38,20 @@ import type { NormalizedDeliveryOptions } from './delivery/options.js';
 import { normalizeOptions, type ClientOptions } from './options.js';
 import { AxiosTransport } from './transport/axios-transport.js';
 import type { Transport, TransportResponse } from './transport/transport.js';
-import { isIsoDateTime, isValidationIssue, serializeEntry } from './contract/validation.js';
+import { isValidationIssue, serializeEntry } from './contract/validation.js';
+import { listQueryIssue, verifyQueryIssue, type QueryIssue } from './contract/query-validation.js';
 import { basicAuthorization, batchBody, batchOverheadBytes, buildLogRequest, queryString, type WireRequest } from './contract/wire.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
-const LIST_TEXT_FILTERS = ['actorId', 'action', 'entityType', 'entityId', 'idempotencyKey', 'cursor'] as const;
-const LIST_KEYS: ReadonlySet<string> = new Set<keyof ListQuery>([...LIST_TEXT_FILTERS, 'from', 'to', 'limit', 'order']);
-
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalid = (operation: string, field: string, problem: string): ValidationError =>
   new ValidationError(`${operation}: ${field} ${problem}`, { code: 'invalid_field', field, operation });
 
-function checkListQuery(query: ListQuery, operation: string): void {
-  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw invalid(operation, 'query', 'must be an object');
-  for (const key of Object.keys(query)) {
-    if (!LIST_KEYS.has(key)) throw invalid(operation, key, 'is not a filter of the entry list');
-  }
-  for (const key of LIST_TEXT_FILTERS) {
-    const value: unknown = query[key];
-    if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid(operation, key, 'must be non-empty text');
-  }
-  for (const key of ['from', 'to'] as const) {
-    const value: unknown = query[key];
-    if (value === undefined) continue;
-    if (!isIsoDateTime(value)) {
-      throw invalid(operation, key, 'must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z');
-    }
-  }
-  const { limit, order } = query;
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.pageSize)) {
-    throw invalid(operation, 'limit', `must be an integer from 1 to ${LIMITS.pageSize}`);
-  }
-  if (order !== undefined && order !== 'asc' && order !== 'desc') throw invalid(operation, 'order', 'must be "asc" or "desc"');
-}
-
-function checkVerifyQuery(query: VerifyQuery, operation: string): void {
-  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw invalid(operation, 'query', 'must be an object');
-  for (const key of Object.keys(query)) {
-    if (key !== 'fromSequence' && key !== 'toSequence') throw invalid(operation, key, 'is not an option of verification');
-  }
-  for (const key of ['fromSequence', 'toSequence'] as const) {
-    const value = query[key];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
-      throw invalid(operation, key, 'must be a positive integer');
-    }
-  }
-  if (query.fromSequence !== undefined && query.toSequence !== undefined && query.fromSequence > query.toSequence) {
-    throw invalid(operation, 'toSequence', 'must not be smaller than fromSequence');
-  }
+/** The contract's one check of a read query, as a {@link ValidationError} naming the parameter. */
+function checkQuery(issue: QueryIssue | undefined, operation: string): void {
+  if (issue) throw new ValidationError(`${operation}: ${issue.message}`, { code: issue.code, field: issue.field, operation });
 }
 
 function checkId(value: unknown, field: string, operation: string): string {
@@ -258,7 +222,7 @@ export class AuditTrailClient {
    * is not ISO-8601 with a time zone, an unknown key); the HTTP errors of {@link AuditTrailClient.log}.
    */
   async listEntries(query: ListQuery = {}): Promise<ListResponse> {
-    checkListQuery(query, 'listEntries');
+    checkQuery(listQueryIssue(query), 'listEntries');
     const request: WireRequest = { method: 'GET', path: PATHS.entries + queryString(query), headers: {} };
     const { response, operation } = await this.#send(request, 'listEntries');
     const body = expectObject(response, operation, ['entries', 'nextCursor']);
@@ -276,7 +240,7 @@ export class AuditTrailClient {
    * @throws The errors of {@link AuditTrailClient.listEntries}, when a page fails.
    */
   async *iterateEntries(query: ListQuery = {}): AsyncGenerator<StoredEntry, void, undefined> {
-    checkListQuery(query, 'iterateEntries');
+    checkQuery(listQueryIssue(query), 'iterateEntries');
     let cursor = query.cursor;
     for (;;) {
       const page = await this.listEntries(cursor === undefined ? query : { ...query, cursor });
@@ -311,7 +275,7 @@ export class AuditTrailClient {
    * @throws {@link ValidationError} for a bad range; the HTTP errors of {@link AuditTrailClient.log}.
    */
   async verify(query: VerifyQuery = {}): Promise<VerifyResult> {
-    checkVerifyQuery(query, 'verify');
+    checkQuery(verifyQueryIssue(query), 'verify');
     const request: WireRequest = { method: 'GET', path: PATHS.verifyChain + queryString(query), headers: {} };
     const { response, operation } = await this.#send(request, 'verify');
     return expectObject(response, operation, ['valid', 'checked']) as unknown as VerifyResult;
@@ -326,7 +290,7 @@ export class AuditTrailClient {
    * @throws {@link ValidationError} for a bad range; the errors of {@link AuditTrailClient.listEntries}.
    */
   async verifyLocally(query: VerifyQuery = {}): Promise<VerifyResult> {
-    checkVerifyQuery(query, 'verifyLocally');
+    checkQuery(verifyQueryIssue(query), 'verifyLocally');
     const from = query.fromSequence ?? 1;
     const to = query.toSequence ?? Number.POSITIVE_INFINITY;
     // Streams entry by entry: goes on past a break, so every break (bounded) is reported, not just the first.

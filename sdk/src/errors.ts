@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import { ERROR_CODES, HEADERS, type ErrorBody, type ErrorCode } from './contract/schemas.js';
+import { HEADERS, type ErrorCode } from './contract/schemas.js';
+import { readErrorBody } from './contract/error-body.js';
 import type { ValidationIssue } from './contract/validation.js';
 
 /** Codes of {@link NetworkError}: the system error that kept a response from arriving. */
@@ -221,21 +222,6 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number = Dat
   return Math.max(0, date - nowMs);
 }
 
-const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
-
-/** Our `{ error: { code, message, field } }` body, when the reply carries one. */
-function readErrorBody(body: unknown): Partial<ErrorBody['error']> {
-  if (typeof body !== 'object' || body === null) return {};
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) return {};
-  const { code, message, field } = error as Record<string, unknown>;
-  const result: Partial<ErrorBody['error']> = {};
-  if (typeof code === 'string' && KNOWN_CODES.has(code)) result.code = code as ErrorCode;
-  if (typeof message === 'string' && message.trim() !== '') result.message = message.trim();
-  if (typeof field === 'string' && field !== '') result.field = field;
-  return result;
-}
-
 /** `log (POST /api/log/a/b)`: the operation and its path, without the query string. */
 export function describeOperation(operation: OperationContext | string): string {
   if (typeof operation === 'string') return operation;
@@ -260,7 +246,7 @@ export function errorFromResponse(
   headers: ResponseHeaders | undefined,
   operation: OperationContext | string,
 ): AuditTrailError {
-  const server = readErrorBody(body);
+  const server = readErrorBody(body) ?? {};
   const where = `${describeOperation(operation)} failed with HTTP ${status}`;
   const detail = server.message ? ` ${withPeriod(server.message)}` : '';
   const options: AuditTrailErrorOptions = { status, operation };

@@ -1,9 +1,9 @@
 /**
  * The audit-trail SDK: record tamper-evident audit-trail entries and verify them.
  *
- * Intentionally not exported: `normalizeOptions` and the axios transport (implementation details), the wire
- * helpers and the server-side halves of the contract (`ROUTES`, `entryFromLogRequest`), which the app and the
- * server import from their own modules.
+ * Intentionally not exported: `normalizeOptions` and the axios transport (implementation details), and the wire
+ * helpers and schemas, which the app and the server import from `@audit-trail/sdk/contract`. The server-side
+ * decoders (route templates, `entryFromLogRequest`, Basic-auth parsing) live in the server, not here.
  *
  * @packageDocumentation
  */

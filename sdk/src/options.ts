@@ -6,6 +6,7 @@
  */
 import { normalizeDeliveryOptions, type DeliveryOptions, type NormalizedDeliveryOptions } from './delivery/options.js';
 import type { Transport } from './transport/transport.js';
+import { parseBaseUrl, type BaseUrlProblem } from './contract/base-url.js';
 
 /** Options of `new AuditTrailClient(options)`. */
 export interface ClientOptions {
@@ -88,22 +89,21 @@ function requiredText(options: ClientOptions, key: 'organizationId' | 'apiSecret
   return value;
 }
 
+/** What the TypeError says for each {@link BaseUrlProblem}; the value itself is never echoed (it may hold a password). */
+const BASE_URL_PROBLEMS: Record<BaseUrlProblem, string> = {
+  missing: 'is required',
+  not_text: 'must be a string',
+  no_scheme: 'must be an absolute http:// or https:// URL',
+  malformed: 'must be an absolute http:// or https:// URL',
+  scheme: 'must use http:// or https://',
+  credentials: 'must not contain credentials; pass organizationId and apiSecret instead',
+  query: 'must not have a query or fragment',
+};
+
 function normalizeBaseUrl(value: unknown): string {
-  if (value === undefined || value === null || value === '') return fail('baseUrl', 'is required');
-  if (typeof value !== 'string') return fail('baseUrl', `must be a string, got ${typeof value}`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    // The value itself is not echoed: a malformed URL may still hold a password.
-    return fail('baseUrl', 'must be an absolute http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('baseUrl', 'must use http:// or https://');
-  if (url.username !== '' || url.password !== '') {
-    return fail('baseUrl', 'must not contain credentials; pass organizationId and apiSecret instead');
-  }
-  if (url.search !== '' || url.hash !== '') return fail('baseUrl', 'must not have a query or fragment');
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const parsed = parseBaseUrl(value);
+  if (parsed.ok) return parsed.baseUrl;
+  return fail('baseUrl', parsed.problem === 'not_text' ? `must be a string, got ${typeof value}` : BASE_URL_PROBLEMS[parsed.problem]);
 }
 
 function positiveInteger(value: unknown, key: 'timeoutMs' | 'maxSockets', max: number): number | undefined {

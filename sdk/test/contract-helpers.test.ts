@@ -7,11 +7,12 @@ import {
   batchBody,
   batchOverheadBytes,
   buildLogRequest,
-  entryFromLogRequest,
-  parseBasicAuthorization,
   queryString,
-  type LogRouteParams,
 } from '../src/contract/wire.js';
+import { detailsFromText } from '../src/contract/details-text.js';
+import { listQueryIssue, verifyQueryIssue } from '../src/contract/query-validation.js';
+import { parseBaseUrl } from '../src/contract/base-url.js';
+import { readErrorBody } from '../src/contract/error-body.js';
 
 describe('validateEntry / serializeEntry', () => {
   test('a full valid entry passes and is serialised once', () => {
@@ -57,13 +58,9 @@ describe('validateEntry / serializeEntry', () => {
 });
 
 describe('credentials on the wire', () => {
-  test('Basic authorization round-trips, secrets with colons included', () => {
+  test('Basic authorization is organizationId:apiSecret in base64, secrets with colons included', () => {
     const header = basicAuthorization('org', 'se:cr:et');
     expect(header).toBe(`Basic ${Buffer.from('org:se:cr:et').toString('base64')}`);
-    expect(parseBasicAuthorization(header)).toEqual({ organizationId: 'org', apiSecret: 'se:cr:et' });
-    expect(parseBasicAuthorization('Bearer x')).toBeUndefined();
-    expect(parseBasicAuthorization(undefined)).toBeUndefined();
-    expect(parseBasicAuthorization(`Basic ${Buffer.from(':nouser').toString('base64')}`)).toBeUndefined();
   });
 
   test('authHeaders gives Authorization and Application-Id', () => {
@@ -71,53 +68,6 @@ describe('credentials on the wire', () => {
       Authorization: basicAuthorization('o', 's'),
       'Application-Id': 'a',
     });
-  });
-});
-
-describe('buildLogRequest → entryFromLogRequest round trip', () => {
-  /** What a router does with the request: decode the path segments, lower-case the headers, parse the body. */
-  function receive(entry: Entry): Record<string, unknown> {
-    const request = buildLogRequest(entry);
-    const segments = request.path.split('/').slice(3).map(decodeURIComponent);
-    const [actorId = '', action = '', entityType, entityId] = segments;
-    const params: LogRouteParams = { actorId, action };
-    if (entityType !== undefined) params.entityType = entityType;
-    if (entityId !== undefined) params.entityId = entityId;
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
-    const isJson = headers['content-type'] === 'application/json';
-    const body = request.body === '' || request.body === undefined ? undefined : isJson ? (JSON.parse(request.body) as unknown) : request.body;
-    return entryFromLogRequest(params, headers, body);
-  }
-
-  test.each<[string, Entry]>([
-    ['minimal', { actorId: 'a', action: 'b' }],
-    ['JSON details', { actorId: 'a/b', action: 'c d', details: { nested: { x: [1, 'two'] } } }],
-    ['text details', { actorId: 'ü', action: '?#%', details: 'free text, "quoted"' }],
-    [
-      'every field',
-      {
-        actorId: 'ada',
-        action: 'UPDATE',
-        details: { k: 1 },
-        actorDisplayName: 'Ada, Countess — Lovelace',
-        actorRoles: ['admin', 'über user', 'a%b'],
-        entityType: 'in voice',
-        entityId: 'inv/1',
-        occurredAt: '2026-01-31T12:00:00Z',
-        ip: '::1',
-        idempotencyKey: 'k-1',
-      },
-    ],
-  ])('%s', (_name, entry) => {
-    const received = receive(entry);
-    expect(received).toEqual(entry);
-    expect(validateEntry(received)).toBeUndefined();
-  });
-
-  test('an empty body means no details', () => {
-    const request = buildLogRequest({ actorId: 'a', action: 'b' });
-    expect(request.body).toBe('');
-    expect(entryFromLogRequest({ actorId: 'a', action: 'b' }, {}, '')).toEqual({ actorId: 'a', action: 'b' });
   });
 });
 
@@ -135,5 +85,74 @@ describe('batch bodies and query strings', () => {
     expect(queryString({})).toBe('');
     expect(queryString({ a: undefined, b: '' })).toBe('');
     expect(queryString({ actorId: 'a b&c', limit: 5 })).toBe('?actorId=a+b%26c&limit=5');
+  });
+});
+
+describe('details typed as text (Zapier field, CLI argument)', () => {
+  it.each([
+    ['{"a":1,"b":{"c":[1]}}', { a: 1, b: { c: [1] } }],
+    ['  {"a":1}\n', { a: 1 }],
+    ['[1,2]', '[1,2]'],
+    ['{broken', '{broken'],
+    ['"just a string"', '"just a string"'],
+    ['plain text', 'plain text'],
+  ])('detailsFromText(%j)', (text, expected) => expect(detailsFromText(text)).toEqual(expected));
+
+});
+
+describe('the one rule of the read queries', () => {
+  test.each<[string, unknown, { field: string; code: string; message?: RegExp } | undefined]>([
+    ['an empty query', {}, undefined],
+    ['every filter', { actorId: 'a', action: 'b', entityType: 't', entityId: 'i', idempotencyKey: 'k', from: '2026-01-31T12:00:00Z', to: '2026-02-01T00:00+02:00', limit: 1000, order: 'asc', cursor: 'c' }, undefined],
+    ['a date without a time zone', { from: '2026-01-31T12:00:00' }, { field: 'from', code: 'invalid_field', message: /^from must be an ISO-8601 date-time with a time zone/ }],
+    ['a date that does not exist', { to: '2026-02-30T00:00:00Z' }, { field: 'to', code: 'invalid_field' }],
+    ['a page size of 0', { limit: 0 }, { field: 'limit', code: 'invalid_field', message: /^limit must be an integer from 1 to 1000$/ }],
+    ['an empty filter', { actorId: '' }, { field: 'actorId', code: 'invalid_field', message: /^actorId must be non-empty text$/ }],
+    ['a filter longer than the field', { actorId: 'x'.repeat(LIMITS.actorId + 1) }, { field: 'actorId', code: 'field_too_long' }],
+    ['an unknown key', { colour: 'red' }, { field: 'colour', code: 'invalid_field', message: /^colour is not a filter of the entry list$/ }],
+    ['not an object', 'actorId=a', { field: 'query', code: 'invalid_field' }],
+  ])('listQueryIssue: %s', (_name, query, expected) => {
+    const issue = listQueryIssue(query);
+    if (expected === undefined) return expect(issue).toBeUndefined();
+    expect(issue).toMatchObject({ field: expected.field, code: expected.code });
+    if (expected.message) expect(issue?.message).toMatch(expected.message);
+  });
+
+  test('verifyQueryIssue: positive safe integers, from ≤ to', () => {
+    expect(verifyQueryIssue({ fromSequence: 2, toSequence: 2 })).toBeUndefined();
+    expect(verifyQueryIssue({ fromSequence: 0 })).toMatchObject({ field: 'fromSequence', message: 'fromSequence must be a positive integer' });
+    expect(verifyQueryIssue({ toSequence: 2 ** 60 })).toMatchObject({ field: 'toSequence' });
+    expect(verifyQueryIssue({ fromSequence: 3, toSequence: 2 })).toMatchObject({ field: 'toSequence', message: 'toSequence must not be smaller than fromSequence' });
+  });
+});
+
+describe('the one base URL rule', () => {
+  test.each([
+    [' http://127.0.0.1:8080/ ', 'http://127.0.0.1:8080'],
+    ['https://audit.example.com/tenant-a//', 'https://audit.example.com/tenant-a'],
+    ['HTTPS://Audit.Example.com', 'https://audit.example.com'],
+  ])('%j → %j', (raw, expected) => expect(parseBaseUrl(raw)).toEqual({ ok: true, baseUrl: expected }));
+
+  test.each([
+    [undefined, 'missing'],
+    ['', 'missing'],
+    [42, 'not_text'],
+    ['localhost:8080', 'no_scheme'],
+    ['http://exa mple.com', 'malformed'],
+    ['ftp://audit.example.com', 'scheme'],
+    ['https://user:pw@audit.example.com', 'credentials'],
+    ['https://audit.example.com/#x', 'query'],
+  ])('%j is refused: %s', (raw, problem) => expect(parseBaseUrl(raw)).toMatchObject({ ok: false, problem }));
+});
+
+describe('the one error-body reader', () => {
+  test('reads parsed JSON and JSON text, keeps only well-formed members', () => {
+    const body = { error: { code: 'invalid_field', message: ' actorId is required ', field: 'actorId' } };
+    expect(readErrorBody(body)).toEqual({ code: 'invalid_field', message: 'actorId is required', field: 'actorId' });
+    expect(readErrorBody(JSON.stringify(body))).toEqual({ code: 'invalid_field', message: 'actorId is required', field: 'actorId' });
+    expect(readErrorBody({ error: { code: 'made_up', message: 'm', field: '' } })).toEqual({ message: 'm' });
+    expect(readErrorBody('<html>Bad gateway</html>')).toBeUndefined();
+    expect(readErrorBody({ message: 'no error object' })).toBeUndefined();
+    expect(readErrorBody(null)).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
  * unexpected is logged and answered with a masked 500, never a stack trace.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorCode } from '@audit-trail/sdk/contract';
+import { queryParameterMessage, type ErrorCode } from '@audit-trail/sdk/contract';
 import { ApiError, sendError } from './errors.js';
 
 interface AjvIssue {
@@ -20,7 +20,11 @@ function validationReply(reply: FastifyReply, issues: readonly AjvIssue[], conte
   const where = context === 'querystring' ? 'query parameter' : context === 'params' ? 'path parameter' : 'field';
   const name = field ?? context ?? 'request';
   let code: ErrorCode = 'invalid_field';
-  let message = `${where} ${name} ${issue?.message ?? 'is invalid'}`;
+  // Query parameters are worded as the SDK words them (`from must be an ISO-8601 date-time ...`), not as ajv does.
+  let message =
+    context === 'querystring' && field !== undefined
+      ? `${where} ${queryParameterMessage(field, issue?.message)}`
+      : `${where} ${name} ${issue?.message ?? 'is invalid'}`;
   if (issue?.keyword === 'required') {
     code = 'missing_field';
     message = `${where} ${name} is required`;

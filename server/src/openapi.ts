@@ -5,66 +5,78 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import {
+  ActionSummarySchema,
+  ActionsResponseSchema,
+  ApplicationSchema,
+  ApplicationsResponseSchema,
+  AuthCheckResponseSchema,
+  BatchRequestSchema,
+  BatchResponseSchema,
+  BatchResultSchema,
+  ChainFailureReasonSchema,
+  CreateHookRequestSchema,
   ERROR_CODES,
+  ErrorDetailSchema,
+  EntryByIdQuerySchema,
   EntrySchema,
   ErrorBodySchema,
   HEADERS,
+  HookSubscriptionSchema,
   LIMITS,
+  ListQuerySchema,
+  ListResponseSchema,
   PATHS,
   ReceiptSchema,
   StoredEntrySchema,
+  VerifyQuerySchema,
+  VerifyResultSchema,
 } from '@audit-trail/sdk/contract';
-import { CreateHookRequestSchema, ListQuerySchema, VerifyQuerySchema } from './schemas.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 
-const ErrorDetail = Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) });
+/**
+ * The request and response shapes, each the contract's own schema (the same object the SDK's types and the
+ * validators come from), named by its `title`. Where one of them is nested in another, the document writes a
+ * `$ref` to it instead of a second copy.
+ */
+const COMPONENTS: readonly TSchema[] = [
+  EntrySchema,
+  ReceiptSchema,
+  StoredEntrySchema,
+  ErrorDetailSchema,
+  ErrorBodySchema,
+  BatchRequestSchema,
+  BatchResultSchema,
+  BatchResponseSchema,
+  ListResponseSchema,
+  ChainFailureReasonSchema,
+  VerifyResultSchema,
+  AuthCheckResponseSchema,
+  ApplicationSchema,
+  ApplicationsResponseSchema,
+  ActionSummarySchema,
+  ActionsResponseSchema,
+  CreateHookRequestSchema,
+  HookSubscriptionSchema,
+];
 
-/** Response shapes the contract declares as interfaces, for the document only. */
-const RESPONSE_SCHEMAS: Record<string, TSchema> = {
-  BatchRequest: Type.Object({ entries: Type.Array(Type.Unsafe(ref('Entry')), { maxItems: LIMITS.batchEntries }) }),
-  BatchResult: Type.Union([
-    Type.Object({ index: Type.Integer(), status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate')]), receipt: Type.Unsafe(ref('Receipt')) }),
-    Type.Object({ index: Type.Integer(), status: Type.Literal('rejected'), error: ErrorDetail }),
-  ]),
-  BatchResponse: Type.Object({ results: Type.Array(Type.Unsafe(ref('BatchResult'))), failedLogIndexes: Type.Array(Type.Integer()) }),
-  ListResponse: Type.Object({ entries: Type.Array(Type.Unsafe(ref('StoredEntry'))), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
-  VerifyResult: Type.Union([
-    Type.Object({ valid: Type.Literal(true), checked: Type.Integer(), lastHash: Type.String() }),
-    Type.Object({
-      valid: Type.Literal(false),
-      checked: Type.Integer(),
-      firstBadEntryId: Type.Union([Type.String(), Type.Null()]),
-      firstBadSequence: Type.Integer(),
-      reason: Type.Union(
-        ['hash_mismatch', 'standalone_hash_mismatch', 'previous_hash_mismatch', 'sequence_gap', 'entries_missing'].map((r) => Type.Literal(r)),
-      ),
-    }),
-  ]),
-  AuthCheckResponse: Type.Object({
-    organizationId: Type.String(),
-    organizationName: Type.String(),
-    applicationId: Type.String(),
-    applicationName: Type.String(),
-  }),
-  ApplicationsResponse: Type.Object({
-    applications: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String() })),
-  }),
-  ActionsResponse: Type.Object({
-    actions: Type.Array(Type.Object({ action: Type.String(), count: Type.Integer(), lastRecordedAt: Type.String() })),
-  }),
-  HookSubscription: Type.Object({
-    id: Type.String(),
-    targetUrl: Type.String(),
-    actorId: Type.Union([Type.String(), Type.Null()]),
-    action: Type.Union([Type.String(), Type.Null()]),
-    entityType: Type.Union([Type.String(), Type.Null()]),
-    createdAt: Type.String(),
-  }),
-};
+function componentSchemas(): Record<string, unknown> {
+  const titleOf = (schema: TSchema): string => {
+    if (typeof schema.title !== 'string') throw new Error('an OpenAPI component schema needs a title');
+    return schema.title;
+  };
+  const components = new Set<unknown>(COMPONENTS);
+  const withRefs = (value: unknown, top: boolean): unknown => {
+    if (Array.isArray(value)) return value.map((item) => withRefs(item, false));
+    if (typeof value !== 'object' || value === null) return value;
+    if (!top && components.has(value)) return ref(titleOf(value as TSchema));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withRefs(item, false)]));
+  };
+  return Object.fromEntries(COMPONENTS.map((schema) => [titleOf(schema), withRefs(schema, true)]));
+}
 
 /** Query parameters of an operation from a TypeBox object schema. */
 function queryParameters(schema: TObject): unknown[] {
@@ -164,7 +176,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'getEntryById',
           summary: 'One entry',
-          parameters: [{ name: 'entryId', in: 'query', required: true, schema: { type: 'string' } }],
+          parameters: queryParameters(EntryByIdQuerySchema),
           responses: {
             '200': { description: 'The entry', content: json(ref('StoredEntry')) },
             '404': errorResponse('`not_found`'),
@@ -232,14 +244,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         basicAuth: { type: 'http', scheme: 'basic', description: 'organizationId:apiSecret' },
         applicationId: { type: 'apiKey', in: 'header', name: HEADERS.applicationId },
       },
-      schemas: {
-        Entry: EntrySchema,
-        Receipt: ReceiptSchema,
-        StoredEntry: StoredEntrySchema,
-        ErrorBody: ErrorBodySchema,
-        CreateHookRequest: CreateHookRequestSchema,
-        ...RESPONSE_SCHEMAS,
-      },
+      schemas: componentSchemas(),
     },
   };
 }

@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, ROUTES } from '../../sdk/src/contract/schemas.js';
+import { ERROR_CODES } from '../../sdk/src/contract/schemas.js';
+import { ROUTES } from '../src/routes/route-templates.js';
 import { buildOpenApiDocument, openApiJson } from '../src/openapi.js';
-import { startServer, type TestServer } from './support/start-server.js';
+import { useServer } from './support/use-server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useServer();
 
 describe('OpenAPI document', () => {
   test('docs/openapi.json is up to date (regenerate: npm run build && node dist/server/openapi.js)', () => {
@@ -21,6 +16,17 @@ describe('OpenAPI document', () => {
     const paths = Object.keys(buildOpenApiDocument()['paths'] as object);
     const asOpenApi = (route: string) => route.replace(/:(\w+)/g, '{$1}');
     for (const route of Object.values(ROUTES)) expect(paths).toContain(asOpenApi(route));
+  });
+
+  test('publishes the contract schemas themselves, each once, every $ref resolving to one of them', () => {
+    const document = buildOpenApiDocument() as { components: { schemas: Record<string, { title?: string }> } };
+    const schemas = document.components.schemas;
+    const refs = [...openApiJson().matchAll(/"\$ref": "#\/components\/schemas\/(\w+)"/g)].map((match) => match[1] as string);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const name of refs) expect(Object.keys(schemas)).toContain(name);
+    expect(schemas['ListResponse']).toMatchObject({ properties: { entries: { items: { $ref: '#/components/schemas/StoredEntry' } } } });
+    expect(schemas['ErrorDetail']).toMatchObject({ properties: { code: { anyOf: ERROR_CODES.map((code) => ({ const: code })) } } });
+    for (const [name, schema] of Object.entries(schemas)) expect(schema.title).toBe(name);
   });
 
   test('lists every error code and is served at GET /openapi.json without credentials', async () => {

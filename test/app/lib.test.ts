@@ -1,5 +1,5 @@
 import { normalizeBaseUrl } from '../../zapier/base-url';
-import { entryFromInput, parseDetails } from '../../zapier/entry-input';
+import { entryFromInput } from '../../zapier/entry-input';
 import { entryField, withFieldLabels } from '../../zapier/entry-fields';
 import { problemFromResponse, retryAfterSeconds } from '../../zapier/response-errors';
 import { pollSize } from '../../zapier/list-entries';
@@ -28,15 +28,6 @@ describe('normalizeBaseUrl', () => {
 });
 
 describe('details and entry input', () => {
-  it.each([
-    ['{"a":1,"b":{"c":[1]}}', { a: 1, b: { c: [1] } }],
-    ['  {"a":1}\n', { a: 1 }],
-    ['[1,2]', '[1,2]'],
-    ['{broken', '{broken'],
-    ['"just a string"', '"just a string"'],
-    ['plain text', 'plain text'],
-  ])('parseDetails(%j)', (text, expected) => expect(parseDetails(text)).toEqual(expected));
-
   it('trims identifiers but keeps details text exactly as written', () => {
     expect(entryFromInput({ actorId: ' a ', action: ' B ', details: '  spaced  ', entityType: ' t ', entityId: ' 1 ' })).toEqual({
       actorId: 'a',

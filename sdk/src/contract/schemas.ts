@@ -253,153 +253,205 @@ export const ERROR_CODES = [
 /** A machine-readable error code. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The body of every error reply: `{ error: { code, message, field? } }`. */
-export const ErrorBodySchema = Type.Object(
+/** A union of string literals, typed as the union of the values (TypeBox would widen a mapped tuple to `string`). */
+const literals = <const T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
+  Type.Unsafe<T[number]>(Type.Union(values.map((value) => Type.Literal(value)), options));
+
+/** The error of an error reply: a stable code, a message a person can act on, and the field at fault. */
+export const ErrorDetailSchema = Type.Object(
   {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      field: Type.Optional(Type.String()),
-    }),
+    code: literals(ERROR_CODES, { description: 'A stable, machine-readable error code.' }),
+    message: Type.String({ description: 'A human-readable explanation (never contains a credential).' }),
+    field: Type.Optional(Type.String({ description: 'The entry field or parameter the error is about, when there is one.' })),
   },
-  { title: 'ErrorBody' },
+  { title: 'ErrorDetail' },
 );
 
+/** The error of an error reply. */
+export type ErrorDetail = Static<typeof ErrorDetailSchema>;
+
+/** The body of every error reply: `{ error: { code, message, field? } }`. */
+export const ErrorBodySchema = Type.Object({ error: ErrorDetailSchema }, { title: 'ErrorBody' });
+
 /** The body of every error reply. */
-export interface ErrorBody {
-  /** What went wrong. */
-  error: {
-    /** A stable, machine-readable {@link ErrorCode}. */
-    code: ErrorCode;
-    /** A human-readable explanation (never contains a credential). */
-    message: string;
-    /** The entry field the error is about, when there is one. */
-    field?: string;
-  };
-}
+export type ErrorBody = Static<typeof ErrorBodySchema>;
 
 /** Request of `POST /api/log/batch`. */
-export interface BatchRequest {
-  /** The entries, recorded in this order. */
-  entries: Entry[];
-}
+export const BatchRequestSchema = Type.Object(
+  { entries: Type.Array(EntrySchema, { maxItems: LIMITS.batchEntries, description: 'The entries, recorded in this order.' }) },
+  { additionalProperties: false, title: 'BatchRequest' },
+);
+
+/** Request of `POST /api/log/batch`. */
+export type BatchRequest = Static<typeof BatchRequestSchema>;
+
+/** The outcome of one entry of a batch: stored (or a replay of a stored one), or rejected with the reason. */
+export const BatchResultSchema = Type.Union(
+  [
+    Type.Object({
+      index: Type.Integer({ minimum: 0, description: 'Position of the entry in the request.' }),
+      status: literals(['stored', 'duplicate'] as const, { description: '`duplicate`: an idempotent replay, nothing new stored.' }),
+      receipt: ReceiptSchema,
+    }),
+    Type.Object({
+      index: Type.Integer({ minimum: 0, description: 'Position of the entry in the request.' }),
+      status: Type.Literal('rejected'),
+      error: ErrorDetailSchema,
+    }),
+  ],
+  { title: 'BatchResult' },
+);
 
 /** The outcome of one entry of a batch. */
-export type BatchResult =
-  | { index: number; status: 'stored' | 'duplicate'; receipt: Receipt }
-  | { index: number; status: 'rejected'; error: ErrorBody['error'] };
+export type BatchResult = Static<typeof BatchResultSchema>;
 
 /** Response of `POST /api/log/batch`. `failedLogIndexes` mirrors LogSentinel's field. */
-export interface BatchResponse {
-  /** One result per entry, in request order. */
-  results: BatchResult[];
-  /** Indexes of the rejected entries. */
-  failedLogIndexes: number[];
-}
+export const BatchResponseSchema = Type.Object(
+  {
+    results: Type.Array(BatchResultSchema, { description: 'One result per entry, in request order.' }),
+    failedLogIndexes: Type.Array(Type.Integer({ minimum: 0 }), { description: 'Indexes of the rejected entries.' }),
+  },
+  { title: 'BatchResponse' },
+);
+
+/** Response of `POST /api/log/batch`. */
+export type BatchResponse = Static<typeof BatchResponseSchema>;
+
+const filter = (maxLength: number, description: string) => Type.Optional(Type.String({ minLength: 1, maxLength, description }));
+
+/**
+ * Filters and paging of `GET /api/entries`: the one rule for them, which the SDK checks before sending, the
+ * server on receipt and the Zapier search before asking. `from`/`to` must also name real calendar instants
+ * (`isIsoDateTime`), which a pattern cannot say.
+ */
+export const ListQuerySchema = Type.Object(
+  {
+    actorId: filter(LIMITS.actorId, 'Only entries by this actor.'),
+    action: filter(LIMITS.action, 'Only entries with this action.'),
+    entityType: filter(LIMITS.entityType, 'Only entries about this entity type.'),
+    entityId: filter(LIMITS.entityId, 'Only entries about this entity id.'),
+    idempotencyKey: filter(LIMITS.idempotencyKey, 'Only the entry recorded with this idempotency key (used by search-or-create).'),
+    from: Type.Optional(
+      Type.String({ maxLength: 64, pattern: ISO_DATE_TIME, description: 'Only entries recorded at or after this ISO-8601 date-time (with a time zone).' }),
+    ),
+    to: Type.Optional(
+      Type.String({ maxLength: 64, pattern: ISO_DATE_TIME, description: 'Only entries recorded before this ISO-8601 date-time (with a time zone).' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize, description: 'Page size (default 50).' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: "Opaque cursor from a previous page's nextCursor." })),
+    order: Type.Optional(
+      literals(['asc', 'desc'] as const, { description: '`desc` (newest first, the default) or `asc` (chain order, for verification).' }),
+    ),
+  },
+  { additionalProperties: false, title: 'ListQuery' },
+);
 
 /** Filters and paging of `GET /api/entries`. */
-export interface ListQuery {
-  /** Only entries by this actor. */
-  actorId?: string;
-  /** Only entries with this action. */
-  action?: string;
-  /** Only entries about this entity type. */
-  entityType?: string;
-  /** Only entries about this entity id. */
-  entityId?: string;
-  /** Only the entry recorded with this idempotency key (used by search-or-create). */
-  idempotencyKey?: string;
-  /** Only entries recorded at or after this ISO-8601 date-time. */
-  from?: string;
-  /** Only entries recorded before this ISO-8601 date-time. */
-  to?: string;
-  /** Page size, 1 to {@link LIMITS.pageSize}. @default 50 */
-  limit?: number;
-  /** Opaque cursor from a previous page's `nextCursor`. */
-  cursor?: string;
-  /** `desc` (newest first, the default) or `asc` (chain order, for verification). */
-  order?: 'asc' | 'desc';
-}
+export type ListQuery = Static<typeof ListQuerySchema>;
 
 /** Response of `GET /api/entries`. */
-export interface ListResponse {
-  /** The page of entries. */
-  entries: StoredEntry[];
-  /** Cursor of the next page, or `null` on the last page. */
-  nextCursor: string | null;
-}
+export const ListResponseSchema = Type.Object(
+  {
+    entries: Type.Array(StoredEntrySchema, { description: 'The page of entries.' }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page, or `null` on the last page.' }),
+  },
+  { title: 'ListResponse' },
+);
+
+/** Response of `GET /api/entries`. */
+export type ListResponse = Static<typeof ListResponseSchema>;
+
+/** Query of `GET /api/getEntryById`. */
+export const EntryByIdQuerySchema = Type.Object(
+  { entryId: Type.String({ minLength: 1, maxLength: 64, description: 'The entry id.' }) },
+  { additionalProperties: false, title: 'EntryByIdQuery' },
+);
+
+/** Query of `GET /api/getEntryById`. */
+export type EntryByIdQuery = Static<typeof EntryByIdQuerySchema>;
 
 /** Response of `GET /api/auth/check`: who the credentials belong to. */
-export interface AuthCheckResponse {
-  /** The organization the credentials belong to. */
-  organizationId: string;
-  /** The organization's display name. */
-  organizationName: string;
-  /** The application named by the `Application-Id` header. */
-  applicationId: string;
-  /** The application's display name. */
-  applicationName: string;
-}
+export const AuthCheckResponseSchema = Type.Object(
+  {
+    organizationId: Type.String({ description: 'The organization the credentials belong to.' }),
+    organizationName: Type.String({ description: "The organization's display name." }),
+    applicationId: Type.String({ description: 'The application named by the `Application-Id` header.' }),
+    applicationName: Type.String({ description: "The application's display name." }),
+  },
+  { title: 'AuthCheckResponse' },
+);
+
+/** Response of `GET /api/auth/check`. */
+export type AuthCheckResponse = Static<typeof AuthCheckResponseSchema>;
+
+/** Query of `GET /api/verification/chain` (`fromSequence` ≤ `toSequence` is checked too). */
+export const VerifyQuerySchema = Type.Object(
+  {
+    fromSequence: Type.Optional(Type.Integer({ minimum: 1, description: 'First sequence number to check, inclusive (default 1).' })),
+    toSequence: Type.Optional(Type.Integer({ minimum: 1, description: 'Last sequence number to check, inclusive (default: the newest).' })),
+  },
+  { additionalProperties: false, title: 'VerifyQuery' },
+);
 
 /** Query of `GET /api/verification/chain`. */
-export interface VerifyQuery {
-  /** First sequence number to check (inclusive). @default 1 */
-  fromSequence?: number;
-  /** Last sequence number to check (inclusive). @default the newest */
-  toSequence?: number;
-}
+export type VerifyQuery = Static<typeof VerifyQuerySchema>;
+
+/**
+ * Why a chain failed verification. `entries_missing`: the service's chain head is past the last stored entry;
+ * `unknown_hash_version`: the entry claims a hash recipe this code does not know, or an older one than the entry
+ * before it.
+ */
+export const ChainFailureReasonSchema = literals(
+  ['hash_mismatch', 'standalone_hash_mismatch', 'previous_hash_mismatch', 'sequence_gap', 'entries_missing', 'unknown_hash_version'] as const,
+  { title: 'ChainFailureReason', description: 'What did not match.' },
+);
 
 /** Why a chain failed verification. */
-export type ChainFailureReason =
-  | 'hash_mismatch'
-  | 'standalone_hash_mismatch'
-  | 'previous_hash_mismatch'
-  | 'sequence_gap'
-  /** The newest entries are gone: the service's chain head is past the last stored entry. */
-  | 'entries_missing'
-  /** The entry claims a hash recipe this code does not know, or an older one than the entry before it. */
-  | 'unknown_hash_version';
+export type ChainFailureReason = Static<typeof ChainFailureReasonSchema>;
 
 /** One place where a chain does not verify. */
-export interface ChainBreak {
-  /** The sequence number of the first bad position of this break. */
-  sequence: number;
-  /** The entry there; `null` for `entries_missing`, where no entry is left. */
-  entryId: string | null;
-  /** What did not match. */
-  reason: ChainFailureReason;
-}
+export const ChainBreakSchema = Type.Object(
+  {
+    sequence: Type.Integer({ minimum: 1, description: 'The sequence number of the first bad position of this break.' }),
+    entryId: Type.Union([Type.String(), Type.Null()], {
+      description: 'The entry there; `null` for `entries_missing`, where no entry is left.',
+    }),
+    reason: ChainFailureReasonSchema,
+  },
+  { title: 'ChainBreak' },
+);
+
+/** One place where a chain does not verify. */
+export type ChainBreak = Static<typeof ChainBreakSchema>;
 
 /** The result of verifying a chain (or a range of it). */
-export type VerifyResult =
-  | {
-      valid: true;
-      /** Number of entries checked. */
-      checked: number;
-      /** Hash of the last entry checked (the chain head when the whole chain was checked). */
-      lastHash: string;
-    }
-  | {
-      valid: false;
-      /** Number of entries checked before the first break. */
-      checked: number;
-      /**
-       * The first entry whose stored data does not match the chain; `null` for `entries_missing`, where the
-       * first bad position holds no entry any more.
-       */
-      firstBadEntryId: string | null;
-      /** Its sequence number. */
-      firstBadSequence: number;
-      /** What did not match. */
-      reason: ChainFailureReason;
-      /**
-       * Every break found, in chain order (the first is the one above). Verification goes on past a break,
-       * re-anchored on the entry's stored links, so that a second break is never hidden behind the first.
-       */
-      breaks: ChainBreak[];
-      /** More breaks were found than are listed (the list is bounded). */
-      breaksTruncated: boolean;
-    };
+export const VerifyResultSchema = Type.Union(
+  [
+    Type.Object({
+      valid: Type.Literal(true),
+      checked: Type.Integer({ minimum: 0, description: 'Number of entries checked.' }),
+      lastHash: Type.String({ description: 'Hash of the last entry checked (the chain head when the whole chain was checked).' }),
+    }),
+    Type.Object({
+      valid: Type.Literal(false),
+      checked: Type.Integer({ minimum: 0, description: 'Number of entries checked before the first break.' }),
+      firstBadEntryId: Type.Union([Type.String(), Type.Null()], {
+        description: 'The first entry whose stored data does not match the chain; `null` for `entries_missing`, where that position holds no entry any more.',
+      }),
+      firstBadSequence: Type.Integer({ minimum: 1, description: 'Its sequence number.' }),
+      reason: ChainFailureReasonSchema,
+      breaks: Type.Array(ChainBreakSchema, {
+        description:
+          "Every break found, in chain order (the first is the one above). Verification goes on past a break, re-anchored on the entry's stored links, so that a second break is never hidden behind the first.",
+      }),
+      breaksTruncated: Type.Boolean({ description: 'More breaks were found than are listed (the list is bounded).' }),
+    }),
+  ],
+  { title: 'VerifyResult' },
+);
+
+/** The result of verifying a chain (or a range of it). */
+export type VerifyResult = Static<typeof VerifyResultSchema>;
 
 /** API paths. Path segments are URL-encoded with `encodeURIComponent`. */
 export const PATHS = {
@@ -428,21 +480,6 @@ export const PATHS = {
   hook: (id: string): string => `/api/hooks/${encodeURIComponent(id)}`,
 } as const;
 
-/** Route templates of the same paths, for the server's router. */
-export const ROUTES = {
-  log: '/api/log/:actorId/:action',
-  logAboutEntity: '/api/log/:actorId/:action/:entityType/:entityId',
-  batch: PATHS.batch,
-  entries: PATHS.entries,
-  entryById: PATHS.entryById,
-  verifyChain: PATHS.verifyChain,
-  authCheck: PATHS.authCheck,
-  applications: PATHS.applications,
-  actions: PATHS.actions,
-  hooks: PATHS.hooks,
-  hook: '/api/hooks/:id',
-} as const;
-
 /** Header names. HTTP header names are case-insensitive; the server reads them lower-cased. */
 export const HEADERS = {
   authorization: 'Authorization',
@@ -458,61 +495,69 @@ export const HEADERS = {
 } as const;
 
 /** An application of the organization (`GET /api/applications`). */
-export interface Application {
-  /** The application id (the value of the `Application-Id` header). */
-  id: string;
-  /** Display name. */
-  name: string;
-  /** When it was created (ISO-8601). */
-  createdAt: string;
-}
+export const ApplicationSchema = Type.Object(
+  {
+    id: Type.String({ description: 'The application id (the value of the `Application-Id` header).' }),
+    name: Type.String({ description: 'Display name.' }),
+    createdAt: Type.String({ description: 'When it was created (ISO-8601).' }),
+  },
+  { title: 'Application' },
+);
+
+/** An application of the organization. */
+export type Application = Static<typeof ApplicationSchema>;
+
+/** Response of `GET /api/applications`: the organization's applications, oldest first. */
+export const ApplicationsResponseSchema = Type.Object({ applications: Type.Array(ApplicationSchema) }, { title: 'ApplicationsResponse' });
 
 /** Response of `GET /api/applications`. */
-export interface ApplicationsResponse {
-  /** The organization's applications, oldest first. */
-  applications: Application[];
-}
+export type ApplicationsResponse = Static<typeof ApplicationsResponseSchema>;
 
 /** One distinct action recorded in the application (`GET /api/actions`). */
-export interface ActionSummary {
-  /** The action name. */
-  action: string;
-  /** How many entries carry it. */
-  count: number;
-  /** When it was last recorded (ISO-8601). */
-  lastRecordedAt: string;
-}
+export const ActionSummarySchema = Type.Object(
+  {
+    action: Type.String({ description: 'The action name.' }),
+    count: Type.Integer({ minimum: 1, description: 'How many entries carry it.' }),
+    lastRecordedAt: Type.String({ description: 'When it was last recorded (ISO-8601).' }),
+  },
+  { title: 'ActionSummary' },
+);
+
+/** One distinct action recorded in the application. */
+export type ActionSummary = Static<typeof ActionSummarySchema>;
 
 /** Response of `GET /api/actions`: most recently recorded first. */
-export interface ActionsResponse {
-  /** The actions. */
-  actions: ActionSummary[];
-}
+export const ActionsResponseSchema = Type.Object({ actions: Type.Array(ActionSummarySchema) }, { title: 'ActionsResponse' });
+
+/** Response of `GET /api/actions`. */
+export type ActionsResponse = Static<typeof ActionsResponseSchema>;
 
 /** Request of `POST /api/hooks`: deliver each new matching entry of the application to `targetUrl`. */
-export interface CreateHookRequest {
-  /** Where to POST each new entry (a `StoredEntry` as JSON). */
-  targetUrl: string;
-  /** Only entries by this actor. */
-  actorId?: string;
-  /** Only entries with this action. */
-  action?: string;
-  /** Only entries about this entity type. */
-  entityType?: string;
-}
+export const CreateHookRequestSchema = Type.Object(
+  {
+    targetUrl: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL each new matching entry is POSTed to (a StoredEntry as JSON).' }),
+    actorId: filter(LIMITS.actorId, 'Only entries by this actor.'),
+    action: filter(LIMITS.action, 'Only entries with this action.'),
+    entityType: filter(LIMITS.entityType, 'Only entries about this entity type.'),
+  },
+  { additionalProperties: false, title: 'CreateHookRequest' },
+);
+
+/** Request of `POST /api/hooks`. */
+export type CreateHookRequest = Static<typeof CreateHookRequestSchema>;
 
 /** A webhook subscription (response of `POST /api/hooks`). */
-export interface HookSubscription {
-  /** Subscription id; `DELETE /api/hooks/{id}` removes it. */
-  id: string;
-  /** Where entries are delivered. */
-  targetUrl: string;
-  /** Actor filter, or `null`. */
-  actorId: string | null;
-  /** Action filter, or `null`. */
-  action: string | null;
-  /** Entity type filter, or `null`. */
-  entityType: string | null;
-  /** When it was created (ISO-8601). */
-  createdAt: string;
-}
+export const HookSubscriptionSchema = Type.Object(
+  {
+    id: Type.String({ description: 'Subscription id; `DELETE /api/hooks/{id}` removes it.' }),
+    targetUrl: Type.String({ description: 'Where entries are delivered.' }),
+    actorId: Type.Union([Type.String(), Type.Null()], { description: 'Actor filter, or `null`.' }),
+    action: Type.Union([Type.String(), Type.Null()], { description: 'Action filter, or `null`.' }),
+    entityType: Type.Union([Type.String(), Type.Null()], { description: 'Entity type filter, or `null`.' }),
+    createdAt: Type.String({ description: 'When it was created (ISO-8601).' }),
+  },
+  { title: 'HookSubscription' },
+);
+
+/** A webhook subscription. */
+export type HookSubscription = Static<typeof HookSubscriptionSchema>;

@@ -1,6 +1,7 @@
 /**
- * How entries and credentials are put on the wire and read back from it. The SDK's axios transport, the Zapier
- * app's `z.request` calls and the server all use these functions, so the format exists once.
+ * How entries and credentials are put on the wire. The SDK's axios transport and the Zapier app's `z.request`
+ * calls use these functions, so the format exists once; the server reads it back with its own decoders
+ * (server/src/routes/log-request.ts, server/src/auth/basic-authorization.ts), tested against these encoders.
  */
 import { HEADERS, PATHS, type Entry } from './schemas.js';
 
@@ -39,16 +40,6 @@ export function authHeaders(credentials: Credentials): Record<string, string> {
   };
 }
 
-/** Reads a Basic `Authorization` header back into its parts; `undefined` when it is not well-formed. */
-export function parseBasicAuthorization(header: string | undefined): { organizationId: string; apiSecret: string } | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header?.trim() ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  return { organizationId: decoded.slice(0, colon), apiSecret: decoded.slice(colon + 1) };
-}
-
 const JSON_TYPE = 'application/json';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
@@ -70,53 +61,6 @@ export function buildLogRequest(entry: Entry): WireRequest {
   if (entry.ip !== undefined) headers[HEADERS.ip] = entry.ip;
   const body = entry.details === undefined ? '' : isText ? (entry.details as string) : JSON.stringify(entry.details);
   return { method: 'POST', path, headers, body };
-}
-
-/** Path parameters of the log routes, as the router decoded them. */
-export interface LogRouteParams {
-  actorId: string;
-  action: string;
-  entityType?: string;
-  entityId?: string;
-}
-
-const decodeHeader = (value: string): string => {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-};
-
-/**
- * The inverse of {@link buildLogRequest}, for the server: rebuilds the entry from the route parameters, the
- * (lower-cased) headers and the already-parsed body. The result still has to pass validation. An empty body means
- * the entry has no details.
- */
-export function entryFromLogRequest(
-  params: LogRouteParams,
-  headers: Record<string, string | string[] | undefined>,
-  body: unknown,
-): Record<string, unknown> {
-  const header = (name: string): string | undefined => {
-    const value = headers[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(',') : value;
-  };
-  const entry: Record<string, unknown> = { actorId: params.actorId, action: params.action };
-  if (params.entityType !== undefined) entry['entityType'] = params.entityType;
-  if (params.entityId !== undefined) entry['entityId'] = params.entityId;
-  if (body !== undefined && body !== null && body !== '') entry['details'] = body;
-  const displayName = header(HEADERS.actorDisplayName);
-  if (displayName !== undefined) entry['actorDisplayName'] = decodeHeader(displayName);
-  const roles = header(HEADERS.actorRoles);
-  if (roles !== undefined) entry['actorRoles'] = roles.split(',').map((role) => decodeHeader(role.trim()));
-  const occurredAt = header(HEADERS.occurredAt);
-  if (occurredAt !== undefined) entry['occurredAt'] = occurredAt;
-  const ip = header(HEADERS.ip);
-  if (ip !== undefined) entry['ip'] = ip;
-  const idempotencyKey = header(HEADERS.idempotencyKey);
-  if (idempotencyKey !== undefined) entry['idempotencyKey'] = idempotencyKey;
-  return entry;
 }
 
 /** The body of `POST /api/log/batch` from entries already serialised by `serializeEntry` (no re-serialisation). */

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { HEADERS } from '@audit-trail/sdk/contract';
-import { parseBasicAuthorization } from '@audit-trail/sdk/contract';
+import { parseBasicAuthorization } from './basic-authorization.js';
 import { ApiError } from '../errors.js';
 import type { ApplicationRecord, OrganizationRecord, TenantRepository } from '../store/repositories.js';
 import type { CredentialVerifier } from './credential-verifier.js';

@@ -1,6 +1,7 @@
 /** What the credentials can see: `GET /api/auth/check`, `GET /api/applications`, `GET /api/actions`. */
 import type { FastifyInstance } from 'fastify';
-import { ROUTES, type ActionsResponse, type ApplicationsResponse, type AuthCheckResponse } from '@audit-trail/sdk/contract';
+import type { ActionsResponse, ApplicationsResponse, AuthCheckResponse } from '@audit-trail/sdk/contract';
+import { ROUTES } from './route-templates.js';
 import { callerApplication } from '../auth/authenticate.js';
 import type { ServerContext } from '../context.js';
 

@@ -1,24 +1,17 @@
 /** `GET /api/entries` (list, newest first, cursor) and `GET /api/getEntryById`. */
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ROUTES, type ListResponse, type StoredEntry } from '@audit-trail/sdk/contract';
+import { EntryByIdQuerySchema, ListQuerySchema, listQueryIssue, type ListResponse, type StoredEntry } from '@audit-trail/sdk/contract';
+import { ROUTES } from './route-templates.js';
 import { callerApplication } from '../auth/authenticate.js';
 import type { ServerContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError } from '../errors.js';
-import { EntryByIdQuerySchema, ListQuerySchema } from '../schemas.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 
-/** Normalises an ISO-8601 filter to the stored form (UTC, ms) so string comparison is time comparison. */
-function instant(value: string | undefined, field: 'from' | 'to'): string | undefined {
-  if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    throw new ApiError('invalid_field', `${field} must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z`, field);
-  }
-  return new Date(time).toISOString();
-}
+/** Normalises a checked ISO-8601 filter to the stored form (UTC, ms) so string comparison is time comparison. */
+const instant = (value: string | undefined): string | undefined => (value === undefined ? undefined : new Date(value).toISOString());
 
 export function registerEntryRoutes(app: FastifyInstance, { store }: ServerContext): void {
   app.get<{ Querystring: Static<typeof ListQuerySchema> }>(
@@ -26,10 +19,12 @@ export function registerEntryRoutes(app: FastifyInstance, { store }: ServerConte
     { schema: { querystring: ListQuerySchema } },
     async (request) => {
       const application = callerApplication(request);
+      const issue = listQueryIssue(request.query);
+      if (issue) throw new ApiError(issue.code, issue.message, issue.field);
       const { cursor, limit = DEFAULT_PAGE_SIZE, order = 'desc', from, to, ...equality } = request.query;
       const rows = await store.entries.list(
         application.id,
-        { ...equality, from: instant(from, 'from'), to: instant(to, 'to') },
+        { ...equality, from: instant(from), to: instant(to) },
         { order, limit: limit + 1, afterSequence: cursor === undefined ? undefined : decodeCursor(cursor, order) },
       );
       const entries = rows.slice(0, limit);

@@ -1,13 +1,16 @@
 /** Webhook subscriptions (REST hooks): `POST /api/hooks`, `DELETE /api/hooks/{id}`. */
 import { randomUUID } from 'node:crypto';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ROUTES, type HookSubscription } from '@audit-trail/sdk/contract';
+import { CreateHookRequestSchema, type HookSubscription } from '@audit-trail/sdk/contract';
+import { ROUTES } from './route-templates.js';
 import { callerApplication } from '../auth/authenticate.js';
 import { isJsonRequest } from '../body-parsers.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { CreateHookRequestSchema, HookParamsSchema } from '../schemas.js';
+
+/** Path parameters of `DELETE /api/hooks/:id` (the router's, so not part of the contract). */
+const HookParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 function checkTargetUrl(value: string): void {
   let url: URL | undefined;

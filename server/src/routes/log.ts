@@ -1,8 +1,9 @@
 /** `POST /api/log/{actorId}/{action}[/{entityType}/{entityId}]` and `POST /api/log/batch`. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LIMITS, ROUTES, type BatchResponse, type BatchResult, type StoredEntry } from '@audit-trail/sdk/contract';
+import { LIMITS, type BatchResponse, type BatchResult, type StoredEntry } from '@audit-trail/sdk/contract';
 import { isValidationIssue, renderJsonPath, serializeEntry, type EntryField, type ValidationIssue } from '@audit-trail/sdk/contract';
-import { entryFromLogRequest, type LogRouteParams } from '@audit-trail/sdk/contract';
+import { ROUTES } from './route-templates.js';
+import { entryFromLogRequest, type LogRouteParams } from './log-request.js';
 import { callerApplication } from '../auth/authenticate.js';
 import { isJsonRequest, jsonTextProblemsOf, type JsonProblemsConfig } from '../body-parsers.js';
 import type { ServerContext } from '../context.js';
