@@ -16,5 +16,7 @@ export * from './details-text.js';
 export * from './chain.js';
 export * from './idempotency.js';
 export * from './json-text.js';
+export * from './merkle.js';
+export * from './note.js';
 export * from '../ids.js';
 export * from '../errors.js';
