@@ -23,7 +23,7 @@ const server = http.createServer((req, res) => {
       results: entries.map((_, index) => ({
         index,
         status: 'stored' as const,
-        receipt: { logEntryId: `e${++sequence}`, sequence, hash: '', previousHash: '', standaloneHash: '', timestamp: '' },
+        receipt: { logEntryId: `e${++sequence}`, sequence, hash: '', previousHash: '', standaloneHash: '', timestamp: '', treeSize: sequence, checkpoint: '' },
       })),
       failedLogIndexes: [],
     };

@@ -5,7 +5,8 @@
 import { entryFields, type Entry, type EntryFields, type Receipt } from '@audit-trail/sdk/contract';
 
 /** What `log_entry` returns to the Zap. */
-export interface LoggedEntry extends Receipt, EntryFields {
+// The receipt's signed checkpoint is for SDK verification (verifyReceipt); a zap step's output keeps the entry's fields.
+export interface LoggedEntry extends Omit<Receipt, 'treeSize' | 'checkpoint'>, EntryFields {
   id: string;
   applicationId: string;
 }

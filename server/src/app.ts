@@ -14,6 +14,9 @@ import { registerAccountRoutes } from './routes/account.js';
 import { registerEntryRoutes } from './routes/entries.js';
 import { registerHookRoutes } from './routes/hooks.js';
 import { registerLogRoutes } from './routes/log.js';
+import { registerMerkleRoutes } from './routes/merkle.js';
+import { CheckpointSigner } from './merkle/checkpoints.js';
+import { loadSigningKey } from './merkle/signing-key.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import type { Store } from './store/repositories.js';
@@ -29,6 +32,16 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Webhook delivery: retry delays, timeout, concurrency. */
   webhooks?: HookDispatcherOptions;
+  /**
+   * The checkpoint signing key (`PRIVATE+KEY+<name>+<id>+<key>`, see server/src/merkle/signing-key.ts). Every
+   * process of one deployment must sign with the same key: give it here, or as {@link signingKeyFile}; without
+   * either, the key is `<dataDir>/checkpoint-signing.key`, created on the first start.
+   */
+  signingKey?: string;
+  /** A file holding the checkpoint signing key. */
+  signingKeyFile?: string;
+  /** The key name for a key created on first start (also the service part of origins). @default audit-trail.local */
+  signingKeyName?: string;
 }
 
 declare module 'fastify' {
@@ -37,6 +50,8 @@ declare module 'fastify' {
     store: Store;
     /** The webhook dispatcher (tests await `hooks.idle()`). */
     hooks: HookDispatcher;
+    /** The checkpoint signer (its `verifierKey` is what clients pin). */
+    checkpoints: CheckpointSigner;
   }
 }
 
@@ -52,6 +67,14 @@ function loggerOption(logger: FastifyServerOptions['logger']): FastifyServerOpti
 /** Builds the server (not listening). */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   if (!options.store && !options.dataDir) throw new TypeError('buildServer needs a dataDir or a store');
+  // Before the store opens, so that a missing key fails fast and a created key tightens the fresh data dir.
+  const signingKey = loadSigningKey({
+    ...(options.signingKey === undefined ? {} : { key: options.signingKey }),
+    ...(options.signingKeyFile === undefined ? {} : { keyFile: options.signingKeyFile }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.signingKeyName === undefined ? {} : { name: options.signingKeyName }),
+  });
+  const checkpoints = new CheckpointSigner(signingKey.name, signingKey.privateKey);
   const store = options.store ?? openSqliteStore(options.dataDir as string);
   const app = Fastify({
     logger: loggerOption(options.logger ?? false),
@@ -60,8 +83,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     routerOptions: { maxParamLength: 4096 },
   });
   const dispatcher = new HookDispatcher(store.hooks, app.log, options.webhooks);
-  const context: ServerContext = { store, dispatcher };
+  const context: ServerContext = { store, dispatcher, checkpoints };
   app.decorate('store', store);
+  app.decorate('checkpoints', checkpoints);
   app.decorate('hooks', dispatcher);
   app.decorateRequest('caller', null);
   installBodyParsers(app);
@@ -77,6 +101,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     registerLogRoutes(api, context);
     registerEntryRoutes(api, context);
     registerVerifyRoutes(api, context);
+    registerMerkleRoutes(api, context);
     registerAccountRoutes(api, context);
     registerHookRoutes(api, context);
   });

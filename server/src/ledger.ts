@@ -1,22 +1,31 @@
 /**
- * Appending to an application's chain. Every entry of one call is chained and stored in ONE transaction, the
- * head read once. An idempotency key already stored (or repeated earlier in the same call) yields the stored
- * entry when the caller's entry is the same (contract `sameCallerEntry`), and an `idempotency_conflict` when it
- * is not. The hash recipe is sdk/chain.ts, the very code SDK users verify with.
+ * Appending to an application's chain and Merkle tree. Every entry of one call is chained, added to the tree and
+ * stored in ONE transaction, the head and the tree's frontier read once. An idempotency key already stored (or
+ * repeated earlier in the same call) yields the stored entry when the caller's entry is the same (contract
+ * `sameCallerEntry`), and an `idempotency_conflict` when it is not. The hash recipes are sdk/contract (chain.ts,
+ * merkle.ts), the very code SDK users verify with.
  */
 import { entryFields, type Entry, type Receipt, type StoredEntry } from '@audit-trail/sdk/contract';
-import { HASH_VERSION, chainHash, sameCallerEntry, standaloneHash } from '@audit-trail/sdk/contract';
+import { HASH_VERSION, chainHash, leafHash, sameCallerEntry, standaloneHash } from '@audit-trail/sdk/contract';
 import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
 import type { Store } from './store/repositories.js';
+import { openTree, type TreeHead } from './merkle/tree-store.js';
+import type { SignedTreeHead } from './merkle/checkpoints.js';
 
 /** What happened to one entry of an append. */
 export type AppendOutcome =
   | { status: 'stored' | 'duplicate'; entry: StoredEntry }
   | { status: 'rejected'; issue: ValidationIssue };
 
-/** The receipt of a stored entry. */
-export function receiptOf(entry: StoredEntry): Receipt {
+/** What an append did: one outcome per item, and the tree head after it (covering every stored or duplicate entry). */
+export interface AppendResult {
+  outcomes: AppendOutcome[];
+  treeHead: TreeHead;
+}
+
+/** The receipt of a stored entry, with a signed checkpoint of a tree that covers it. */
+export function receiptOf(entry: StoredEntry, checkpoint: SignedTreeHead): Receipt {
   return {
     logEntryId: entry.id,
     sequence: entry.sequence,
@@ -24,12 +33,14 @@ export function receiptOf(entry: StoredEntry): Receipt {
     previousHash: entry.previousHash,
     standaloneHash: entry.standaloneHash,
     timestamp: entry.timestamp,
+    treeSize: checkpoint.treeSize,
+    checkpoint: checkpoint.checkpoint,
   };
 }
 
 /** The receipt of an idempotent replay: the stored receipt and the stored entry (never the caller's copy). */
-export function replayReceiptOf(entry: StoredEntry): Receipt {
-  return { ...receiptOf(entry), entry };
+export function replayReceiptOf(entry: StoredEntry, checkpoint: SignedTreeHead): Receipt {
+  return { ...receiptOf(entry, checkpoint), entry };
 }
 
 const isIssue = (item: Entry | ValidationIssue): item is ValidationIssue => 'code' in item && 'field' in item && !('actorId' in item);
@@ -49,9 +60,12 @@ export function appendEntries(
   applicationId: string,
   items: readonly (Entry | ValidationIssue)[],
   now: () => Date = () => new Date(),
-): Promise<AppendOutcome[]> {
-  return store.transaction(async ({ entries: repository }) => {
+): Promise<AppendResult> {
+  return store.transaction(async (tx) => {
+    const repository = tx.entries;
     let head = await repository.head(applicationId);
+    // Leaf i of the tree is the entry with sequence i + 1, so the tree's size is the chain head's sequence.
+    const tree = await openTree(tx, applicationId, head.sequence);
     const seenKeys = new Map<string, StoredEntry>();
     const appendOne = async (item: Entry | ValidationIssue): Promise<AppendOutcome> => {
       if (isIssue(item)) return { status: 'rejected', issue: item };
@@ -74,6 +88,7 @@ export function appendEntries(
         standaloneHash: standalone,
       };
       await repository.insert(entry);
+      tree.append(leafHash(entry));
       if (key !== undefined) seenKeys.set(key, entry);
       head = { sequence, hash: entry.hash };
       return { status: 'stored', entry };
@@ -82,6 +97,7 @@ export function appendEntries(
     for (const item of items) outcomes.push(await appendOne(item));
     // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
     await repository.moveHead(applicationId, head);
-    return outcomes;
+    await tx.tree.putNodes(applicationId, tree.written);
+    return { outcomes, treeHead: { size: tree.size, root: tree.root() } };
   });
 }

@@ -33,6 +33,12 @@ import {
   StoredEntrySchema,
   VerifyQuerySchema,
   VerifyResultSchema,
+  TreeHeadSchema,
+  InclusionProofSchema,
+  InclusionProofQuerySchema,
+  ConsistencyProofSchema,
+  ConsistencyProofQuerySchema,
+  MerkleInfoSchema,
 } from '@audit-trail/sdk/contract';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -63,6 +69,10 @@ const COMPONENTS: readonly TSchema[] = [
   ActionsResponseSchema,
   CreateHookRequestSchema,
   HookSubscriptionSchema,
+  TreeHeadSchema,
+  InclusionProofSchema,
+  ConsistencyProofSchema,
+  MerkleInfoSchema,
 ];
 
 function componentSchemas(): Record<string, unknown> {
@@ -192,6 +202,40 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           summary: "Recompute the application's hash chain (or a range) and report the first bad entry",
           parameters: queryParameters(VerifyQuerySchema),
           responses: { '200': { description: 'The result', content: json(ref('VerifyResult')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.latestTreeHead]: {
+        get: {
+          operationId: 'latestTreeHead',
+          summary: "The signed checkpoint of the application's Merkle tree (C2SP tlog-checkpoint, signed note)",
+          responses: { '200': { description: 'The tree head', content: json(ref('TreeHead')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.inclusionProof]: {
+        get: {
+          operationId: 'inclusionProof',
+          summary: 'RFC 9162 inclusion proof of an entry (by entryId or sequence) in a tree size (default: the latest)',
+          parameters: queryParameters(InclusionProofQuerySchema),
+          responses: {
+            '200': { description: 'The proof', content: json(ref('InclusionProof')) },
+            '404': errorResponse('`not_found`: no such entry'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      [PATHS.consistencyProof]: {
+        get: {
+          operationId: 'consistencyProof',
+          summary: 'RFC 9162 consistency proof between two tree sizes (second default: the latest)',
+          parameters: queryParameters(ConsistencyProofQuerySchema),
+          responses: { '200': { description: 'The proof', content: json(ref('ConsistencyProof')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.merkleInfo]: {
+        get: {
+          operationId: 'merkleInfo',
+          summary: "The application's log origin and the service's verifier key (C2SP signed-note format), to pin",
+          responses: { '200': { description: 'Origin, verifier key, tree size', content: json(ref('MerkleInfo')) }, ...COMMON_ERRORS },
         },
       },
       [PATHS.authCheck]: {

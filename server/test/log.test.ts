@@ -14,7 +14,7 @@ describe('POST /api/log/{actorId}/{action}', () => {
     const second = await api<Receipt>(server, PATHS.log('alice', 'LOGOUT'), { body: { n: 2 } });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
-    expect(Object.keys(first.body).sort()).toEqual(['hash', 'logEntryId', 'previousHash', 'sequence', 'standaloneHash', 'timestamp']);
+    expect(Object.keys(first.body).sort()).toEqual(['checkpoint', 'hash', 'logEntryId', 'previousHash', 'sequence', 'standaloneHash', 'timestamp', 'treeSize']);
     expect(second.body.sequence).toBe(first.body.sequence + 1);
     expect(second.body.previousHash).toBe(first.body.hash);
     expect(first.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -12,6 +12,8 @@ const receiptOf = (logged: typeof sample): Receipt => ({
   previousHash: logged.previousHash,
   standaloneHash: logged.standaloneHash,
   timestamp: logged.timestamp,
+  treeSize: logged.sequence,
+  checkpoint: `audit-trail.local/app/${logged.applicationId}\n${logged.sequence}\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n`,
 });
 
 /** The sample as a user would have mapped it into the step's fields. */

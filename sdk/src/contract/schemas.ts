@@ -192,6 +192,15 @@ export const ReceiptSchema = Type.Object(
     previousHash: Type.String({ description: 'The chained hash of the entry before it (64 zeros for the first).' }),
     standaloneHash: Type.String({ description: 'SHA-256 of the entry\'s canonical serialisation (hex).' }),
     timestamp: Type.String({ description: 'When the service recorded the entry (ISO-8601, UTC).' }),
+    treeSize: Type.Integer({
+      minimum: 1,
+      description: "Size of the application's Merkle tree that `checkpoint` signs; it covers this entry (leaf `sequence - 1`).",
+    }),
+    checkpoint: Type.String({
+      description:
+        'The signed checkpoint (C2SP tlog-checkpoint as a C2SP signed note) of that tree: one signature per request. ' +
+        'Check it with the SDK\'s `verifyReceipt`; see docs/verification.md.',
+    }),
     entry: Type.Optional(
       Type.Object(StoredEntrySchema.properties, {
         additionalProperties: false,
@@ -453,6 +462,90 @@ export const VerifyResultSchema = Type.Union(
 /** The result of verifying a chain (or a range of it). */
 export type VerifyResult = Static<typeof VerifyResultSchema>;
 
+/**
+ * The signed head of an application's Merkle tree (`GET /api/verification/merkle/latestTreeHead`). Merkle hashes
+ * on the wire are base64, as in the checkpoint.
+ */
+export const TreeHeadSchema = Type.Object(
+  {
+    origin: Type.String({ description: "The log's identity, first line of the checkpoint: `<service name>/app/<applicationId>`." }),
+    treeSize: Type.Integer({ minimum: 0, description: 'Number of entries (leaves) in the tree.' }),
+    rootHash: Type.String({ description: 'RFC 9162 root hash of the tree, base64.' }),
+    checkpoint: Type.String({ description: 'The C2SP signed note of the checkpoint: origin, size, root, blank line, signature line.' }),
+  },
+  { additionalProperties: false, title: 'TreeHead' },
+);
+
+/** The signed head of an application's Merkle tree. */
+export type TreeHead = Static<typeof TreeHeadSchema>;
+
+/** Query of `GET /api/verification/merkle/proofs/inclusion`: the entry (by id or by sequence) and a tree size. */
+export const InclusionProofQuerySchema = Type.Object(
+  {
+    entryId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The entry, by id.' })),
+    sequence: Type.Optional(Type.Integer({ minimum: 1, description: 'The entry, by sequence.' })),
+    treeSize: Type.Optional(Type.Integer({ minimum: 1, description: 'Size of the tree to prove inclusion in (default: the latest).' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Query of `GET /api/verification/merkle/proofs/inclusion`: exactly one of `entryId` and `sequence`. */
+export type InclusionProofQuery = Static<typeof InclusionProofQuerySchema>;
+
+/** An inclusion proof (RFC 9162 section 2.1.3): the entry is leaf `leafIndex` of the tree of `treeSize` leaves. */
+export const InclusionProofSchema = Type.Object(
+  {
+    logEntryId: Type.String(),
+    sequence: Type.Integer({ minimum: 1 }),
+    leafIndex: Type.Integer({ minimum: 0, description: '`sequence - 1`.' }),
+    treeSize: Type.Integer({ minimum: 1 }),
+    leafHash: Type.String({ description: 'SHA-256(0x00 || canonical entry bytes), base64.' }),
+    auditPath: Type.Array(Type.String(), { description: 'Sibling hashes from the leaf up, base64.' }),
+  },
+  { additionalProperties: false, title: 'InclusionProof' },
+);
+
+/** An inclusion proof. */
+export type InclusionProof = Static<typeof InclusionProofSchema>;
+
+/** Query of `GET /api/verification/merkle/proofs/consistency`. */
+export const ConsistencyProofQuerySchema = Type.Object(
+  {
+    firstTreeSize: Type.Integer({ minimum: 0, description: 'The older tree size.' }),
+    secondTreeSize: Type.Optional(Type.Integer({ minimum: 0, description: 'The newer tree size (default: the latest).' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Query of `GET /api/verification/merkle/proofs/consistency`. */
+export type ConsistencyProofQuery = Static<typeof ConsistencyProofQuerySchema>;
+
+/** A consistency proof (RFC 9162 section 2.1.4): the tree of `secondTreeSize` extends the one of `firstTreeSize`. */
+export const ConsistencyProofSchema = Type.Object(
+  {
+    firstTreeSize: Type.Integer({ minimum: 0 }),
+    secondTreeSize: Type.Integer({ minimum: 0 }),
+    consistencyPath: Type.Array(Type.String(), { description: 'The proof hashes, base64.' }),
+  },
+  { additionalProperties: false, title: 'ConsistencyProof' },
+);
+
+/** A consistency proof. */
+export type ConsistencyProof = Static<typeof ConsistencyProofSchema>;
+
+/** `GET /api/verification/merkle/info`: who signs the application's checkpoints. */
+export const MerkleInfoSchema = Type.Object(
+  {
+    origin: Type.String({ description: "The application's log origin." }),
+    verifierKey: Type.String({ description: "The service's C2SP signed-note verifier key: `<name>+<hex key id>+<base64(0x01 || Ed25519 key)>`." }),
+    treeSize: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false, title: 'MerkleInfo' },
+);
+
+/** Who signs the application's checkpoints, and the tree's size. */
+export type MerkleInfo = Static<typeof MerkleInfoSchema>;
+
 /** API paths. Path segments are URL-encoded with `encodeURIComponent`. */
 export const PATHS = {
   /** `POST`: record one entry. */
@@ -468,6 +561,14 @@ export const PATHS = {
   entryById: '/api/getEntryById',
   /** `GET`: verify the chain. */
   verifyChain: '/api/verification/chain',
+  /** `GET`: the signed head of the application's Merkle tree. */
+  latestTreeHead: '/api/verification/merkle/latestTreeHead',
+  /** `GET`: an inclusion proof of an entry in a tree size. */
+  inclusionProof: '/api/verification/merkle/proofs/inclusion',
+  /** `GET`: a consistency proof between two tree sizes. */
+  consistencyProof: '/api/verification/merkle/proofs/consistency',
+  /** `GET`: the origin and the verifier key of the application's checkpoints. */
+  merkleInfo: '/api/verification/merkle/info',
   /** `GET`: check the credentials. */
   authCheck: '/api/auth/check',
   /** `GET`: the organization's applications. */

@@ -74,6 +74,8 @@ export class FakeTransport implements Transport {
         previousHash: '0'.repeat(64),
         standaloneHash: 's'.repeat(64),
         timestamp: new Date(0).toISOString(),
+        treeSize: this.#sequence,
+        checkpoint: 'not checked by the delivery tests\n',
       };
       this.stored.set(key, receipt);
       return { index, status: 'stored', receipt };

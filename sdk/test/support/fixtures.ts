@@ -26,6 +26,8 @@ export const receipt = (overrides: Partial<Receipt> = {}): Receipt => ({
   previousHash: GENESIS_HASH,
   standaloneHash: 'b'.repeat(64),
   timestamp: '2026-01-31T12:00:00.000Z',
+  treeSize: 1,
+  checkpoint: 'audit-trail.local/app/app-1\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n',
   ...overrides,
 });
 

@@ -8,6 +8,16 @@ export const ENV = {
   apiSecret: 'AUDIT_TRAIL_API_SECRET',
   applicationId: 'AUDIT_TRAIL_APPLICATION_ID',
   dataDir: 'AUDIT_TRAIL_DATA_DIR',
+  /** The checkpoint signing key text (serve), so that every process of a deployment signs with one key. */
+  signingKey: 'AUDIT_TRAIL_SIGNING_KEY',
+  /** A file holding it (serve). */
+  signingKeyFile: 'AUDIT_TRAIL_SIGNING_KEY_FILE',
+  /** Name of a signing key created on first start (serve). */
+  logName: 'AUDIT_TRAIL_LOG_NAME',
+  /** The verifier key the client commands pin (else trust on first use). */
+  verifierKey: 'AUDIT_TRAIL_VERIFIER_KEY',
+  /** Where the client commands keep the last verified checkpoint. */
+  stateFile: 'AUDIT_TRAIL_STATE_FILE',
   port: 'PORT',
   logLevel: 'LOG_LEVEL',
 } as const;

@@ -14,13 +14,16 @@ export const USAGE = `Usage: audit-trail <command> [options]
 
 Commands:
   serve [--port N] [--host H] [--data DIR]    run the server (defaults: 127.0.0.1:8080, ./.data)
+      [--signing-key FILE]                    checkpoint signing key (default: DIR/checkpoint-signing.key)
   log <actor> <action> [details]              record an entry; details: a JSON object or text
       [--entity-type T --entity-id I] [--idempotency-key K]
   tail [--limit N] [--follow] [--json]        print the newest entries (default 20)
   verify [--from N] [--to N] [--local]        verify the hash chain; exit code 1 when it is broken
 
 Environment:
-  PORT, AUDIT_TRAIL_DATA_DIR, LOG_LEVEL                       (serve)
+  PORT, AUDIT_TRAIL_DATA_DIR, LOG_LEVEL,
+  AUDIT_TRAIL_SIGNING_KEY, AUDIT_TRAIL_SIGNING_KEY_FILE,
+  AUDIT_TRAIL_LOG_NAME                                        (serve)
   AUDIT_TRAIL_BASE_URL (default http://127.0.0.1:8080),
   AUDIT_TRAIL_ORGANIZATION_ID, AUDIT_TRAIL_API_SECRET,
   AUDIT_TRAIL_APPLICATION_ID                                  (client commands; serve seeds them when set)
@@ -30,6 +33,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   data: { type: 'string' },
+  'signing-key': { type: 'string' },
   'entity-type': { type: 'string' },
   'entity-id': { type: 'string' },
   'idempotency-key': { type: 'string' },
@@ -45,7 +49,7 @@ const OPTIONS = {
 
 /** Which options each command accepts (anything else is a usage error). */
 const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  serve: ['port', 'host', 'data'],
+  serve: ['port', 'host', 'data', 'signing-key'],
   log: ['entity-type', 'entity-id', 'idempotency-key'],
   tail: ['limit', 'follow', 'json', 'interval'],
   verify: ['from', 'to', 'local'],

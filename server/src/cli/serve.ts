@@ -30,12 +30,19 @@ function parsePort(value: string | undefined, source: string): number | undefine
 }
 
 /** Starts the server and resolves once it stops (on SIGINT/SIGTERM). */
-export async function serve(options: { host?: string; port?: string; data?: string }, env: Env, out: (line: string) => void): Promise<number> {
+export async function serve(options: { host?: string; port?: string; data?: string; 'signing-key'?: string }, env: Env, out: (line: string) => void): Promise<number> {
   const host = options.host ?? CLI_DEFAULTS.host;
   const port = parsePort(options.port, '--port') ?? parsePort(env[ENV.port], ENV.port) ?? CLI_DEFAULTS.port;
   const dataDir = resolve(options.data ?? env[ENV.dataDir] ?? CLI_DEFAULTS.dataDir);
   const seed = credentialsFromEnv(env);
-  const app = await buildServer({ dataDir, logger: { level: env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel } });
+  const signingKeyFile = options['signing-key'] ?? env[ENV.signingKeyFile];
+  const app = await buildServer({
+    dataDir,
+    logger: { level: env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel },
+    ...(env[ENV.signingKey] ? { signingKey: env[ENV.signingKey] } : {}),
+    ...(signingKeyFile ? { signingKeyFile } : {}),
+    ...(env[ENV.logName] ? { signingKeyName: env[ENV.logName] } : {}),
+  });
   let created: Awaited<ReturnType<typeof createTenant>> | undefined;
   try {
     if (seed) {
@@ -52,6 +59,8 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   const address = app.server.address() as AddressInfo;
   const baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   out(`Audit Trail server listening on ${baseUrl} (data: ${app.store.location})`);
+  // Clients pin this key (AUDIT_TRAIL_VERIFIER_KEY) to check checkpoints; it is public.
+  out(`Checkpoint verifier key: ${app.checkpoints.verifierKey}`);
   if (created) {
     out('First start: created an organization and an application. The server will not show the secret again:');
     for (const line of exportLines(created, baseUrl)) out(line);

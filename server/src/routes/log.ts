@@ -13,19 +13,22 @@ import { appendEntries, receiptOf, replayReceiptOf } from '../ledger.js';
 /** Response header marking a reply that returns an earlier receipt instead of storing again. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
-export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: ServerContext): void {
+export function registerLogRoutes(app: FastifyInstance, { store, dispatcher, checkpoints }: ServerContext): void {
   const logOne = async (request: FastifyRequest<{ Params: LogRouteParams }>, reply: FastifyReply) => {
     const application = callerApplication(request);
     const serialized = serializeEntry(entryFromLogRequest(request.params, request.headers, request.body));
     if (isValidationIssue(serialized)) throw new ApiError(serialized.code, serialized.message, serialized.field);
-    const [outcome] = await appendEntries(store, application.id, [serialized.entry]);
+    const { outcomes, treeHead } = await appendEntries(store, application.id, [serialized.entry]);
+    const [outcome] = outcomes;
     if (!outcome) throw new Error('append returned no outcome for a valid entry');
     if (outcome.status === 'rejected') throw new ApiError(outcome.issue.code, outcome.issue.message, outcome.issue.field);
+    // Signed after the transaction: the chain is not held while signing.
+    const checkpoint = checkpoints.sign(application.id, treeHead);
     if (outcome.status === 'duplicate') {
-      return reply.code(200).header(REPLAYED_HEADER, 'true').send(replayReceiptOf(outcome.entry));
+      return reply.code(200).header(REPLAYED_HEADER, 'true').send(replayReceiptOf(outcome.entry, checkpoint));
     }
     await dispatcher.dispatch(application.id, [outcome.entry]);
-    return reply.code(201).send(receiptOf(outcome.entry));
+    return reply.code(201).send(receiptOf(outcome.entry, checkpoint));
   };
   app.post(ROUTES.log, logOne);
   app.post(ROUTES.logAboutEntity, logOne);
@@ -64,7 +67,9 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
       const serialized = serializeEntry(value);
       return isValidationIssue(serialized) ? serialized : serialized.entry;
     });
-    const outcomes = await appendEntries(store, application.id, items);
+    const { outcomes, treeHead } = await appendEntries(store, application.id, items);
+    // One signature for the whole batch: every receipt carries the same checkpoint, which covers them all.
+    const checkpoint = checkpoints.sign(application.id, treeHead);
     const stored: StoredEntry[] = [];
     const failedLogIndexes: number[] = [];
     const results = outcomes.map((outcome, index): BatchResult => {
@@ -74,7 +79,7 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher }: S
         return { index, status: 'rejected', error: { code, message, field } };
       }
       if (outcome.status === 'stored') stored.push(outcome.entry);
-      const receipt = outcome.status === 'duplicate' ? replayReceiptOf(outcome.entry) : receiptOf(outcome.entry);
+      const receipt = outcome.status === 'duplicate' ? replayReceiptOf(outcome.entry, checkpoint) : receiptOf(outcome.entry, checkpoint);
       return { index, status: outcome.status, receipt };
     });
     await dispatcher.dispatch(application.id, stored);

@@ -82,6 +82,32 @@ export interface EntryRepository {
   actions(applicationId: string, limit: number): Promise<ActionRow[]>;
 }
 
+/** A node of an application's Merkle tree: `level` 0 are the leaves; `(level, index)` covers leaves `index * 2^level` onwards. */
+export interface TreeNodeRef {
+  level: number;
+  index: number;
+}
+
+/** A stored node of the Merkle tree: the root hash of one complete perfect subtree (server/src/merkle/tree.ts). */
+export interface TreeNode extends TreeNodeRef {
+  /** 32-byte SHA-256. */
+  hash: Buffer;
+}
+
+/**
+ * The Merkle tree of every application (server/src/merkle/tree.ts): the hash of each complete perfect subtree,
+ * written in the same transaction as the entries it covers. A node never changes once complete.
+ */
+export interface TreeRepository {
+  /** The hashes of these nodes, in the same order; `undefined` for a node not stored. */
+  nodes(applicationId: string, refs: readonly TreeNodeRef[]): Promise<(Buffer | undefined)[]>;
+  /**
+   * Stores nodes. A node already stored is overwritten: only possible after someone rewound the chain by hand,
+   * and then appending must go on (clients holding a checkpoint detect the rewind, see docs/verification.md).
+   */
+  putNodes(applicationId: string, nodes: readonly TreeNode[]): Promise<void>;
+}
+
 /** A webhook subscription as stored, with its application. */
 export interface HookRecord extends HookSubscription {
   applicationId: string;
@@ -99,6 +125,7 @@ export interface HookRepository {
 export interface Repositories {
   tenants: TenantRepository;
   entries: EntryRepository;
+  tree: TreeRepository;
   hooks: HookRepository;
 }
 

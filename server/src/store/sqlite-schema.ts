@@ -55,6 +55,16 @@ CREATE INDEX IF NOT EXISTS entries_by_entity ON entries (application_id, entity_
 -- Entries are append-only: the server has no UPDATE or DELETE statement for them. Whoever holds the file can
 -- still edit it, which is what the hash chain makes visible.
 
+-- The Merkle tree of each application's entries (server/src/merkle/tree.ts): the hash of every complete perfect
+-- subtree, node (level, idx) covering leaves idx * 2^level onwards; leaf i is the entry with sequence i + 1.
+CREATE TABLE IF NOT EXISTS tree_nodes (
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (application_id, level, idx)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS hooks (
   id TEXT PRIMARY KEY,
   application_id TEXT NOT NULL REFERENCES applications(id),

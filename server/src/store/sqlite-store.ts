@@ -6,6 +6,7 @@ import { SCHEMA_SQL } from './sqlite-schema.js';
 import { SqliteEntryRepository } from './sqlite-entries-repository.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
 import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
+import { SqliteTreeRepository } from './sqlite-tree-repository.js';
 import type { Repositories, Store } from './repositories.js';
 
 /** File name of the database inside the data directory. */
@@ -29,6 +30,7 @@ export function openSqliteStore(dataDir: string): Store {
   const repositories: Repositories = {
     tenants: new SqliteTenantRepository(db),
     entries: new SqliteEntryRepository(db),
+    tree: new SqliteTreeRepository(db),
     hooks: new SqliteHookRepository(db),
   };
   // One connection: transactions take turns. The repositories never wait on anything but SQLite, so a
