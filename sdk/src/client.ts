@@ -13,6 +13,12 @@ import {
   type ApplicationsResponse,
   type AuthCheckResponse,
   type BatchResponse,
+  type ConsistencyProof,
+  type ConsistencyProofQuery,
+  type InclusionProof,
+  type InclusionProofQuery,
+  type MerkleInfo,
+  type TreeHead,
   type CreateHookRequest,
   type Entry,
   type HookSubscription,
@@ -41,6 +47,7 @@ import type { Transport, TransportResponse } from './transport/transport.js';
 import { isValidationIssue, serializeEntry } from './contract/validation.js';
 import { listQueryIssue, verifyQueryIssue, type QueryIssue } from './contract/query-validation.js';
 import { basicAuthorization, batchBody, batchOverheadBytes, buildLogRequest, queryString, type WireRequest } from './contract/wire.js';
+import { LogVerifier, type LocalTreeVerification, type ReceiptVerification, type VerifiedCheckpoint } from './verification/log-verifier.js';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -99,6 +106,8 @@ export class AuditTrailClient {
   /** The `enqueue` pipeline, built on first use (at construction with a spool, to restore it at once). */
   #publisher: Publisher | undefined;
   #closing: Promise<CloseResult> | undefined;
+  /** The client's own check of the service's log: trusted key and last verified checkpoint. */
+  readonly #log: LogVerifier;
 
   /**
    * @param options - Where the service is and whose credentials to use. Checked here: a missing or malformed
@@ -115,6 +124,17 @@ export class AuditTrailClient {
     this.#transport = normalized.transport ?? new AxiosTransport(normalized);
     this.#delivery = normalized.delivery;
     if (this.#delivery.spool) this.#pipeline();
+    this.#log = new LogVerifier(
+      {
+        merkleInfo: () => this.merkleInfo(),
+        latestTreeHead: () => this.latestTreeHead(),
+        consistencyProof: (firstTreeSize, secondTreeSize) => this.consistencyProof({ firstTreeSize, secondTreeSize }),
+        inclusionProof: (entryId, treeSize) => this.inclusionProof({ entryId, treeSize }),
+        getEntry: (entryId) => this.getEntry(entryId),
+        entries: () => this.iterateEntries({ order: 'asc', limit: LIMITS.pageSize }),
+      },
+      normalized.verification,
+    );
   }
 
   /**
@@ -302,6 +322,103 @@ export class AuditTrailClient {
       verification.add(entry);
     }
     return (verification ?? new ChainVerification(GENESIS_HASH, from)).result();
+  }
+
+  /**
+   * Verifies a receipt by itself, without trusting the service's code (see docs/verification.md): the receipt's
+   * checkpoint is signed by the service's key (pinned with the `verification.verifierKey` option, else trusted on
+   * first use) and consistent with every checkpoint this client verified before; the stored entry matches the
+   * receipt and its own hashes; and it is leaf `sequence - 1` of the signed tree (RFC 9162 inclusion proof).
+   *
+   * @throws {@link IntegrityError} (with its `reason`) when any check fails; the HTTP errors of
+   * {@link AuditTrailClient.log} when the service cannot be asked.
+   */
+  async verifyReceipt(receipt: Receipt): Promise<ReceiptVerification> {
+    if (!isObject(receipt)) throw invalid('verifyReceipt', 'receipt', 'must be a receipt object');
+    for (const key of ['logEntryId', 'checkpoint', 'hash', 'standaloneHash', 'previousHash'] as const) {
+      if (typeof receipt[key] !== 'string' || receipt[key] === '') throw invalid('verifyReceipt', key, 'must be a non-empty string');
+    }
+    for (const key of ['sequence', 'treeSize'] as const) {
+      if (!Number.isSafeInteger(receipt[key]) || receipt[key] < 1) throw invalid('verifyReceipt', key, 'must be a positive integer');
+    }
+    return this.#log.verifyReceipt(receipt);
+  }
+
+  /**
+   * The service's latest checkpoint, verified by this client: signed by the trusted key, and consistent with the
+   * last checkpoint it verified (kept in memory, and in `verification.stateFile` when given), which it replaces.
+   * Call it on every visit: a rewrite, fork or truncation since the last one raises an {@link IntegrityError}.
+   *
+   * @throws {@link IntegrityError} when the check fails; the HTTP errors of {@link AuditTrailClient.log}.
+   */
+  async latestCheckpoint(): Promise<VerifiedCheckpoint> {
+    return this.#log.latestCheckpoint();
+  }
+
+  /**
+   * Verifies the latest checkpoint ({@link AuditTrailClient.latestCheckpoint}), then recomputes its tree's root
+   * here from every entry the service lists and compares it with the signed root. Reads the whole trail.
+   *
+   * @throws {@link IntegrityError} (`root_mismatch` when the listed entries are not the signed tree).
+   */
+  async verifyTreeLocally(): Promise<LocalTreeVerification> {
+    return this.#log.verifyTreeLocally();
+  }
+
+  /**
+   * The signed head of the application's Merkle tree, as the service sends it (`GET
+   * /api/verification/merkle/latestTreeHead`), unverified: {@link AuditTrailClient.latestCheckpoint} verifies it.
+   */
+  async latestTreeHead(): Promise<TreeHead> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.latestTreeHead, headers: {} }, 'latestTreeHead');
+    return expectObject(response, operation, ['treeSize', 'checkpoint']) as unknown as TreeHead;
+  }
+
+  /** The application's log origin and the service's verifier key (`GET /api/verification/merkle/info`), unverified. */
+  async merkleInfo(): Promise<MerkleInfo> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.merkleInfo, headers: {} }, 'merkleInfo');
+    return expectObject(response, operation, ['origin', 'verifierKey']) as unknown as MerkleInfo;
+  }
+
+  /**
+   * An RFC 9162 inclusion proof of an entry (by `entryId` or `sequence`) in a tree size (default: the latest),
+   * unverified: {@link AuditTrailClient.verifyReceipt} verifies one.
+   *
+   * @throws {@link ValidationError} unless exactly one of `entryId` and `sequence` is given; the HTTP errors of
+   * {@link AuditTrailClient.log}.
+   */
+  async inclusionProof(query: InclusionProofQuery): Promise<InclusionProof> {
+    const operation = 'inclusionProof';
+    if (!isObject(query) || (query.entryId === undefined) === (query.sequence === undefined)) {
+      throw invalid(operation, 'entryId', 'or sequence must be given, not both');
+    }
+    if (query.sequence !== undefined && (!Number.isSafeInteger(query.sequence) || query.sequence < 1)) throw invalid(operation, 'sequence', 'must be a positive integer');
+    if (query.treeSize !== undefined && (!Number.isSafeInteger(query.treeSize) || query.treeSize < 1)) throw invalid(operation, 'treeSize', 'must be a positive integer');
+    const id = query.entryId === undefined ? undefined : checkId(query.entryId, 'entryId', operation);
+    const params = { ...(id === undefined ? {} : { entryId: id }), ...(query.sequence === undefined ? {} : { sequence: query.sequence }), ...(query.treeSize === undefined ? {} : { treeSize: query.treeSize }) };
+    const { response, operation: context } = await this.#send({ method: 'GET', path: PATHS.inclusionProof + queryString(params), headers: {} }, operation);
+    return expectObject(response, context, ['auditPath', 'treeSize']) as unknown as InclusionProof;
+  }
+
+  /**
+   * An RFC 9162 consistency proof from `firstTreeSize` to `secondTreeSize` (default: the latest), unverified:
+   * {@link AuditTrailClient.latestCheckpoint} verifies one against the last checkpoint it saw.
+   *
+   * @throws {@link ValidationError} for a size that is not a non-negative integer; the HTTP errors of
+   * {@link AuditTrailClient.log}.
+   */
+  async consistencyProof(query: ConsistencyProofQuery): Promise<ConsistencyProof> {
+    const operation = 'consistencyProof';
+    if (!isObject(query)) throw invalid(operation, 'query', 'must be an object');
+    for (const key of ['firstTreeSize', 'secondTreeSize'] as const) {
+      const value = query[key];
+      if ((value !== undefined || key === 'firstTreeSize') && (!Number.isSafeInteger(value) || (value as number) < 0)) {
+        throw invalid(operation, key, 'must be a non-negative integer');
+      }
+    }
+    const params = { firstTreeSize: query.firstTreeSize, ...(query.secondTreeSize === undefined ? {} : { secondTreeSize: query.secondTreeSize }) };
+    const { response, operation: context } = await this.#send({ method: 'GET', path: PATHS.consistencyProof + queryString(params), headers: {} }, operation);
+    return expectObject(response, context, ['consistencyPath']) as unknown as ConsistencyProof;
   }
 
   /**

@@ -175,6 +175,55 @@ export class NetworkError extends AuditTrailError {
   }
 }
 
+/**
+ * Why the client refused what the service showed it ({@link IntegrityError}):
+ * - `unknown_key`: the checkpoint is not signed by the trusted key (pinned, or remembered from the first visit);
+ * - `bad_signature`: a signature by the trusted key does not verify;
+ * - `key_changed`: the service now publishes another verifier key than the pinned or remembered one;
+ * - `malformed_checkpoint`: not a C2SP checkpoint, or not the application's origin;
+ * - `tree_truncated`: the tree is smaller than one the client verified before (entries were removed);
+ * - `inconsistent`: the tree does not extend the one the client verified before (entries were rewritten: a fork);
+ * - `inclusion_failed`: the entry is not in the signed tree at its position;
+ * - `entry_mismatch`: the stored entry does not match its receipt or its own hashes;
+ * - `root_mismatch`: the entries the service lists do not hash to the root it signed.
+ */
+export type IntegrityFailureReason =
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'key_changed'
+  | 'malformed_checkpoint'
+  | 'tree_truncated'
+  | 'inconsistent'
+  | 'inclusion_failed'
+  | 'entry_mismatch'
+  | 'root_mismatch';
+
+/**
+ * The service's trail failed a check the client ran by itself: a checkpoint, a proof or an entry does not match
+ * what the client verified before. Not retryable: it means the trail was changed (or the client talks to another
+ * service). `reason` says which check failed; see docs/verification.md for what each one detects.
+ */
+export class IntegrityError extends AuditTrailError {
+  override name = 'IntegrityError' as const;
+  /** Which check failed. */
+  readonly reason: IntegrityFailureReason;
+
+  /**
+   * @param reason - Which check failed.
+   * @param message - A complete sentence for a person.
+   * @param options - Operation.
+   */
+  constructor(reason: IntegrityFailureReason, message: string, options: AuditTrailErrorOptions = {}) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/** Type guard: is this an {@link IntegrityError}? */
+export function isIntegrityError(value: unknown): value is IntegrityError {
+  return value instanceof IntegrityError;
+}
+
 /** Type guard: is this one of the SDK's errors? */
 export function isAuditTrailError(value: unknown): value is AuditTrailError {
   return value instanceof AuditTrailError;

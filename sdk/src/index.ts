@@ -9,11 +9,12 @@
  */
 export { AuditTrailClient } from './client.js';
 export { DEFAULTS } from './options.js';
-export type { ClientOptions } from './options.js';
+export type { ClientOptions, VerificationOptions } from './options.js';
 export {
   AuditTrailError,
   AuthenticationError,
   ConflictError,
+  IntegrityError,
   NetworkError,
   NotFoundError,
   RateLimitError,
@@ -21,6 +22,7 @@ export {
   ValidationError,
   errorFromResponse,
   isAuditTrailError,
+  isIntegrityError,
   isNetworkError,
   isRateLimitError,
   isValidationError,
@@ -28,6 +30,7 @@ export {
 } from './errors.js';
 export type {
   AuditTrailErrorOptions,
+  IntegrityFailureReason,
   NetworkErrorCode,
   OperationContext,
   ResponseHeaders,
@@ -43,6 +46,12 @@ export type {
   BatchResponse,
   BatchResult,
   ChainFailureReason,
+  ConsistencyProof,
+  ConsistencyProofQuery,
+  InclusionProof,
+  InclusionProofQuery,
+  MerkleInfo,
+  TreeHead,
   CreateHookRequest,
   Entry,
   EntryField,
@@ -80,6 +89,10 @@ export type { CloseOptions, CloseResult } from './delivery/publisher.js';
 export { validateEntry } from './contract/validation.js';
 export type { ValidationIssue } from './contract/validation.js';
 export { GENESIS_HASH, verifyChain } from './contract/chain.js';
+export { verifyConsistency, verifyInclusion } from './contract/merkle.js';
+export type { ProofCheck, ProofFailure } from './contract/merkle.js';
+export type { Checkpoint } from './contract/note.js';
+export type { LocalTreeVerification, ReceiptVerification, VerifiedCheckpoint } from './verification/log-verifier.js';
 export type { VerifyChainOptions } from './contract/chain.js';
 export type { SendOptions, Transport, TransportResponse } from './transport/transport.js';
 export type { WireRequest } from './contract/wire.js';

@@ -6,6 +6,7 @@
  */
 import { normalizeDeliveryOptions, type DeliveryOptions, type NormalizedDeliveryOptions } from './delivery/options.js';
 import type { Transport } from './transport/transport.js';
+import { parseVerifierKey } from './contract/note.js';
 import { parseBaseUrl, type BaseUrlProblem } from './contract/base-url.js';
 
 /** Options of `new AuditTrailClient(options)`. */
@@ -44,11 +45,32 @@ export interface ClientOptions {
    * @default batches of up to 250 entries / 512 KiB every 200 ms, 4 requests in flight, no spool
    */
   delivery?: DeliveryOptions;
+  /**
+   * How the client checks the service's log by itself (`verifyReceipt`, `latestCheckpoint`; docs/verification.md).
+   * @default no pinned key (the key seen on the first visit is trusted), state kept in memory only
+   */
+  verification?: VerificationOptions;
+}
+
+/** Options of the client's own verification of the service's log. */
+export interface VerificationOptions {
+  /**
+   * The service's verifier key (`audit-trail serve` prints it; `GET /api/verification/merkle/info` serves it),
+   * pinned: checkpoints signed by any other key are refused. Without it the client trusts the key it sees first
+   * (trust on first use) and refuses any other afterwards.
+   * @example 'audit-trail.local+1a2b3c4d+AU3f...'
+   */
+  verifierKey?: string;
+  /**
+   * A file where the client keeps the trusted key and the last checkpoint it verified, so that a rewrite or
+   * truncation between two runs is detected. Without it, only within one process.
+   */
+  stateFile?: string;
 }
 
 /** Options after {@link normalizeOptions}: every default filled in, `baseUrl` without a trailing slash. */
-export type NormalizedOptions = Required<Omit<ClientOptions, 'transport' | 'delivery'>> &
-  Pick<ClientOptions, 'transport'> & { delivery: NormalizedDeliveryOptions };
+export type NormalizedOptions = Required<Omit<ClientOptions, 'transport' | 'delivery' | 'verification'>> &
+  Pick<ClientOptions, 'transport'> & { delivery: NormalizedDeliveryOptions; verification: VerificationOptions };
 
 /** Default values of the optional {@link ClientOptions}. */
 export const DEFAULTS = {
@@ -69,6 +91,7 @@ const OPTION_KEYS = {
   maxSockets: true,
   transport: true,
   delivery: true,
+  verification: true,
 } as const satisfies { [K in keyof ClientOptions]-?: true };
 
 /** setTimeout's largest delay; a longer one fires at once. */
@@ -123,6 +146,28 @@ function isTransport(value: unknown): value is Transport {
   );
 }
 
+function normalizeVerificationOptions(value: unknown): VerificationOptions {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) return fail('verification', 'must be an object');
+  const { verifierKey, stateFile, ...rest } = value as VerificationOptions;
+  for (const key of Object.keys(rest)) fail(`verification.${key}`, 'is not a known option');
+  const result: VerificationOptions = {};
+  if (verifierKey !== undefined) {
+    if (typeof verifierKey !== 'string') return fail('verification.verifierKey', 'must be a string');
+    try {
+      parseVerifierKey(verifierKey);
+    } catch (error) {
+      return fail('verification.verifierKey', `is not a verifier key: ${(error as Error).message}`);
+    }
+    result.verifierKey = verifierKey.trim();
+  }
+  if (stateFile !== undefined) {
+    if (typeof stateFile !== 'string' || stateFile === '') return fail('verification.stateFile', 'must be a file path');
+    result.stateFile = stateFile;
+  }
+  return result;
+}
+
 /**
  * Checks the options and fills in the defaults, in one pass, at construction. Throws a `TypeError` naming the
  * option at fault (never echoing the secret).
@@ -154,6 +199,7 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', MAX_TIMEOUT_MS) ?? DEFAULTS.timeoutMs,
     maxSockets: positiveInteger(options.maxSockets, 'maxSockets', 1024) ?? DEFAULTS.maxSockets,
     delivery: normalizeDeliveryOptions(options.delivery),
+    verification: normalizeVerificationOptions(options.verification),
   };
   if (options.transport !== undefined) normalized.transport = options.transport;
   return normalized;

@@ -40,6 +40,41 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
 /** The root of the empty tree: `SHA-256()` of nothing. */
 export const EMPTY_TREE_ROOT: Buffer = createHash('sha256').digest();
 
+/**
+ * The root of a tree built leaf by leaf in O(log n) memory: it keeps the root of each complete perfect subtree of
+ * the leaves so far (one per set bit of the size) and folds them from the right for the root.
+ */
+export class MerkleRootBuilder {
+  readonly #stack: { level: number; hash: Buffer }[] = [];
+  #size = 0;
+
+  /** Number of leaves appended. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Appends a leaf hash. */
+  append(leaf: Uint8Array): void {
+    let node: { level: number; hash: Buffer } = { level: 0, hash: Buffer.from(leaf) };
+    for (let top = this.#stack[this.#stack.length - 1]; top && top.level === node.level; top = this.#stack[this.#stack.length - 1]) {
+      this.#stack.pop();
+      node = { level: node.level + 1, hash: nodeHash(top.hash, node.hash) };
+    }
+    this.#stack.push(node);
+    this.#size += 1;
+  }
+
+  /** The root of the leaves so far (RFC 9162 `MTH`). */
+  root(): Buffer {
+    let root: Buffer | undefined;
+    for (let i = this.#stack.length - 1; i >= 0; i -= 1) {
+      const { hash } = this.#stack[i] as { hash: Buffer };
+      root = root === undefined ? hash : nodeHash(hash, root);
+    }
+    return root ?? EMPTY_TREE_ROOT;
+  }
+}
+
 /** Why a proof did not verify. */
 export type ProofFailure =
   /** Index or sizes out of range (e.g. `index >= size`, `first > second`). */

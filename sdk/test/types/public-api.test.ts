@@ -3,7 +3,17 @@
  * (`npx tsc -p tsconfig.test.json --noEmit` fails if a `@ts-expect-error` below stops being an error).
  */
 import * as sdk from '../../src/index.js';
-import type { ClientOptions, CloseResult, Entry, NetworkErrorCode, Receipt, VerifyResult } from '../../src/index.js';
+import type {
+  ClientOptions,
+  CloseResult,
+  Entry,
+  IntegrityFailureReason,
+  NetworkErrorCode,
+  Receipt,
+  ReceiptVerification,
+  VerifiedCheckpoint,
+  VerifyResult,
+} from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(): T | undefined => undefined;
@@ -20,6 +30,7 @@ test('exports exactly the documented values', () => {
       'DELIVERY_DEFAULTS',
       'ERROR_CODES',
       'GENESIS_HASH',
+      'IntegrityError',
       'LIMITS',
       'NetworkError',
       'NotFoundError',
@@ -29,12 +40,15 @@ test('exports exactly the documented values', () => {
       'ValidationError',
       'errorFromResponse',
       'isAuditTrailError',
+      'isIntegrityError',
       'isNetworkError',
       'isRateLimitError',
       'isValidationError',
       'parseRetryAfterMs',
       'validateEntry',
       'verifyChain',
+      'verifyConsistency',
+      'verifyInclusion',
     ].sort(),
   );
   expect(sdk.DEFAULTS).toEqual({ timeoutMs: 10_000, maxSockets: 16 });
@@ -49,6 +63,7 @@ test('error classes form one hierarchy with names that survive minification-free
     new sdk.ConflictError('c'),
     new sdk.ServerError('s'),
     new sdk.NetworkError('x', { code: 'ECONNRESET' }),
+    new sdk.IntegrityError('tree_truncated', 't'),
   ];
   for (const error of errors) {
     expect(error).toBeInstanceOf(sdk.AuditTrailError);
@@ -61,6 +76,8 @@ test('error classes form one hierarchy with names that survive minification-free
   expect(sdk.isRateLimitError(errors[1])).toBe(true);
   expect(sdk.isValidationError(errors[2])).toBe(true);
   expect(sdk.isNetworkError(errors[6])).toBe(true);
+  expect(sdk.isIntegrityError(errors[7])).toBe(true);
+  expect((errors[7] as InstanceType<typeof sdk.IntegrityError>).reason).toBe('tree_truncated');
   expect(JSON.parse(JSON.stringify(errors[2]))).toEqual({ name: 'ValidationError', message: 'v', code: 'missing_field', field: 'actorId' });
 });
 
@@ -80,6 +97,17 @@ test('compile-time contract of the public types', () => {
   assertType<Equal<Awaited<ReturnType<typeof client.log>>, Receipt>>();
   assertType<Equal<Awaited<ReturnType<typeof client.verifyLocally>>, VerifyResult>>();
   assertType<Equal<Awaited<ReturnType<typeof client.close>>, CloseResult>>();
+  assertType<Equal<Awaited<ReturnType<typeof client.verifyReceipt>>, ReceiptVerification>>();
+  assertType<Equal<Awaited<ReturnType<typeof client.latestCheckpoint>>, VerifiedCheckpoint>>();
+  assertType<Equal<InstanceType<typeof sdk.IntegrityError>['reason'], IntegrityFailureReason>>();
+  // Type checks only: never called (at run time both would throw).
+  const neverCalled = (): void => {
+    // @ts-expect-error a receipt needs its checkpoint to be verified
+    void client.verifyReceipt({ logEntryId: 'e', sequence: 1, hash: 'h', previousHash: 'p', standaloneHash: 's', timestamp: 't', treeSize: 1 });
+    // @ts-expect-error verification options are checked by name
+    void new sdk.AuditTrailClient({ baseUrl: 'http://x', organizationId: 'o', apiSecret: 's', applicationId: 'a', verification: { pinnedKey: 'k' } });
+  };
+  void neverCalled;
   // @ts-expect-error the transport is private
   void client.transport;
 
