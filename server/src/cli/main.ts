@@ -7,6 +7,7 @@ import { isAuditTrailError } from '@audit-trail/sdk/contract';
 import { logCommand } from './client/log.js';
 import { tailCommand } from './client/tail.js';
 import { verifyCommand } from './client/verify.js';
+import { checkpointCommand } from './client/checkpoint.js';
 import { UsageError } from './environment.js';
 import { serve } from './serve.js';
 
@@ -19,6 +20,8 @@ Commands:
       [--entity-type T --entity-id I] [--idempotency-key K]
   tail [--limit N] [--follow] [--json]        print the newest entries (default 20)
   verify [--from N] [--to N] [--local]        verify the hash chain; exit code 1 when it is broken
+      [--state FILE]                          --local also checks the signed Merkle tree against the checkpoint in FILE
+  checkpoint [--state FILE] [--json]          print the latest checkpoint, verified against the one kept in FILE
 
 Environment:
   PORT, AUDIT_TRAIL_DATA_DIR, LOG_LEVEL,
@@ -27,6 +30,7 @@ Environment:
   AUDIT_TRAIL_BASE_URL (default http://127.0.0.1:8080),
   AUDIT_TRAIL_ORGANIZATION_ID, AUDIT_TRAIL_API_SECRET,
   AUDIT_TRAIL_APPLICATION_ID                                  (client commands; serve seeds them when set)
+  AUDIT_TRAIL_VERIFIER_KEY (pins the service's key), AUDIT_TRAIL_STATE_FILE   (verify --local, checkpoint)
 `;
 
 const OPTIONS = {
@@ -44,6 +48,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   local: { type: 'boolean' },
+  state: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,7 +57,8 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   serve: ['port', 'host', 'data', 'signing-key'],
   log: ['entity-type', 'entity-id', 'idempotency-key'],
   tail: ['limit', 'follow', 'json', 'interval'],
-  verify: ['from', 'to', 'local'],
+  verify: ['from', 'to', 'local', 'state'],
+  checkpoint: ['state', 'json'],
 };
 
 /** Runs the CLI; resolves with the exit code. */
@@ -78,6 +84,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         return await logCommand(rest, values, env, out);
       case 'tail':
         return await tailCommand(values, env, out, signalOnInterrupt());
+      case 'checkpoint':
+        if (rest.length > 0) throw new UsageError(`checkpoint takes no arguments, got: ${rest.join(' ')}`);
+        return await checkpointCommand(values, env, out);
       default:
         return await verifyCommand(values, env, out);
     }
