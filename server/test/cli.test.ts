@@ -180,6 +180,47 @@ describe('audit-trail CLI', () => {
   }, 30_000);
 });
 
+describe('audit-trail checkpoint and verify --local --state', () => {
+  test('print the verified checkpoint, then refuse a trail truncated with its head moved back', async () => {
+    const dataDir = join(workDir, 'data-checkpoints');
+    const server = await serve(dataDir);
+    try {
+      const verifierKey = /Checkpoint verifier key: (\S+)/.exec(server.output())?.[1] as string;
+      expect(verifierKey).toMatch(/^audit-trail\.local\+[0-9a-f]{8}\+/);
+      const env: Env = { ...server.env, AUDIT_TRAIL_VERIFIER_KEY: verifierKey };
+      const state = join(workDir, 'checkpoints.json');
+      for (const action of ['ONE', 'TWO', 'THREE']) expect((await cli(['log', 'ada', action], env)).code).toBe(0);
+      const checkpoint = await cli(['checkpoint', '--state', state], env);
+      expect(checkpoint.code).toBe(0);
+      expect(checkpoint.stdout).toMatch(/^audit-trail\.local\/app\/\S+\n3\n\S+=\n\n— audit-trail\.local \S+\n\nVerified: 3 entries \(key /);
+      const local = await cli(['verify', '--local', '--state', state], env);
+      expect(local.code).toBe(0);
+      expect(local.stdout).toContain('Tree valid: 3 entries');
+
+      // Someone removes the newest entry and moves the head back, with every hash (and the tree) consistent.
+      const db = new sqlite.DatabaseSync(databasePath(dataDir));
+      try {
+        const app = env['AUDIT_TRAIL_APPLICATION_ID'] as string;
+        const second = db.prepare('SELECT hash FROM entries WHERE application_id = ? AND sequence = 2').get(app) as { hash: string };
+        db.prepare('DELETE FROM entries WHERE application_id = ? AND sequence = 3').run(app);
+        db.prepare('UPDATE applications SET head_sequence = 2, head_hash = ? WHERE id = ?').run(second.hash, app);
+        db.prepare('DELETE FROM tree_nodes WHERE application_id = ?').run(app);
+      } finally {
+        db.close();
+      }
+      expect((await cli(['verify'], env)).code).toBe(0);
+      const refused = await cli(['checkpoint', '--state', state], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain('Checkpoint REFUSED (tree_truncated)');
+      const tree = await cli(['verify', '--local', '--state', state], env);
+      expect(tree.code).toBe(1);
+      expect(tree.stdout).toContain('Tree INVALID (tree_truncated)');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});
+
 describe('audit-trail serve with credentials in the environment', () => {
   test('seeds exactly those credentials, prints no new ones, and does so again on restart', async () => {
     const dataDir = join(workDir, 'data-seeded');

@@ -38,13 +38,19 @@ export interface StartServerOptions {
   seed?: Credentials;
   /** Webhook retry delays; tests pass small ones. @default [50, 100, 200] */
   webhookRetryDelaysMs?: number[];
+  /** The checkpoint signing key (`PRIVATE+KEY+…`) instead of the data dir's key file. */
+  signingKey?: string;
 }
 
 /** Starts a server; call `close()` in `afterAll`. */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'audit-trail-test-'));
-  const app = await buildServer({ dataDir, webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000 } });
+  const app = await buildServer({
+    dataDir,
+    webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000 },
+    ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+  });
   try {
     let credentials: Credentials;
     if (options.seed) {
