@@ -14,6 +14,7 @@ import {
   AuthCheckResponseSchema,
   BatchRequestSchema,
   BatchResponseSchema,
+  BatchSummarySchema,
   BatchResultSchema,
   ChainBreakSchema,
   ChainFailureReasonSchema,
@@ -58,6 +59,7 @@ const COMPONENTS: readonly TSchema[] = [
   BatchRequestSchema,
   BatchResultSchema,
   BatchResponseSchema,
+  BatchSummarySchema,
   ListResponseSchema,
   ChainFailureReasonSchema,
   ChainBreakSchema,
@@ -168,8 +170,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           operationId: 'logBatch',
           summary: 'Record many entries in order, with a result per entry',
           requestBody: { required: true, content: json(ref('BatchRequest')) },
+          parameters: [
+            {
+              name: 'Prefer',
+              in: 'header',
+              required: false,
+              description: '`return=minimal` (RFC 7240) asks for a BatchSummary (counts and rejections, no receipts), confirmed by `Preference-Applied: return=minimal`.',
+              schema: { type: 'string' },
+            },
+          ],
           responses: {
-            '200': { description: 'One result per entry (stored / duplicate / rejected)', content: json(ref('BatchResponse')) },
+            '200': {
+              description: 'One result per entry (stored / duplicate / rejected); with `Prefer: return=minimal`, a BatchSummary',
+              content: json({ oneOf: [ref('BatchResponse'), ref('BatchSummary')] }),
+            },
             ...COMMON_ERRORS,
             '413': errorResponse(`\`batch_too_large\` (more than ${LIMITS.batchEntries} entries) or \`body_too_large\``),
             '415': errorResponse('`unsupported_media_type`: the body must be application/json'),

@@ -1,4 +1,4 @@
-import { LIMITS, PATHS, type BatchResponse, type BatchResult, type Entry, type ListResponse } from '../../sdk/src/contract/schemas.js';
+import { HEADERS, LIMITS, PATHS, PREFER_MINIMAL, type BatchResponse, type BatchSummary, type BatchResult, type Entry, type ListResponse } from '../../sdk/src/contract/schemas.js';
 import { verifyChain } from '../../sdk/src/contract/chain.js';
 import { useServer } from './support/use-server.js';
 import { api, expectError } from './support/http.js';
@@ -119,5 +119,21 @@ describe('POST /api/log/batch', () => {
     expect(verifyChain(listed.body.entries).valid).toBe(true);
     const verified = await api(server, PATHS.verifyChain);
     expect(verified.body).toMatchObject({ valid: true, checked: listed.body.entries.length });
+  });
+
+  test('Prefer: return=minimal answers counts and rejections only, with the checkpoint covering the batch', async () => {
+    const key = `minimal-${Date.now()}`;
+    const entries = [{ actorId: 'a', action: 'MIN_ONE', idempotencyKey: key }, { action: 'NO_ACTOR' }, { actorId: 'c', action: 'MIN_THREE' }];
+    const first = await api<BatchSummary>(server, PATHS.batch, { body: { entries }, headers: { [HEADERS.prefer]: PREFER_MINIMAL } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get(HEADERS.preferenceApplied)).toBe(PREFER_MINIMAL);
+    expect(first.body).toMatchObject({ stored: 2, duplicates: 0, failedLogIndexes: [1], rejected: [{ index: 1, error: { code: 'missing_field', field: 'actorId' } }] });
+    expect(first.body.checkpoint).toContain(`\n${first.body.treeSize}\n`);
+    expect(first.body).not.toHaveProperty('results');
+    const replay = await api<BatchSummary>(server, PATHS.batch, { body: { entries: [entries[0]] }, headers: { [HEADERS.prefer]: `respond-async, ${PREFER_MINIMAL}` } });
+    expect(replay.body).toMatchObject({ stored: 0, duplicates: 1, rejected: [] });
+    const full = await batch([{ actorId: 'd', action: 'FULL' }]);
+    expect(full.headers.get(HEADERS.preferenceApplied)).toBeNull();
+    expect(full.body.results).toHaveLength(1);
   });
 });

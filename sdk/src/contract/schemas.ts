@@ -326,6 +326,34 @@ export const BatchResponseSchema = Type.Object(
 /** Response of `POST /api/log/batch`. */
 export type BatchResponse = Static<typeof BatchResponseSchema>;
 
+/**
+ * `Prefer` value (RFC 7240) asking `POST /api/log/batch` for a {@link BatchSummary} instead of a receipt per entry.
+ * The service confirms with `Preference-Applied: return=minimal`; without it the reply is a full {@link BatchResponse}.
+ */
+export const PREFER_MINIMAL = 'return=minimal';
+
+/**
+ * Compact response of `POST /api/log/batch` (asked for with `Prefer: return=minimal`): counts, and only the entries
+ * that were rejected. For senders that do not need receipts (the SDK's `enqueue` when nobody listens to `delivered`).
+ */
+export const BatchSummarySchema = Type.Object(
+  {
+    stored: Type.Integer({ minimum: 0, description: 'How many entries were stored.' }),
+    duplicates: Type.Integer({ minimum: 0, description: 'How many were idempotent replays (nothing new stored).' }),
+    rejected: Type.Array(
+      Type.Object({ index: Type.Integer({ minimum: 0, description: 'Position of the entry in the request.' }), error: ErrorDetailSchema }),
+      { description: 'The rejected entries, in request order.' },
+    ),
+    failedLogIndexes: Type.Array(Type.Integer({ minimum: 0 }), { description: 'Indexes of the rejected entries.' }),
+    treeSize: Type.Optional(Type.Integer({ minimum: 0, description: 'Size of the tree that `checkpoint` signs (covers every stored entry).' })),
+    checkpoint: Type.Optional(Type.String({ description: 'The signed checkpoint covering the batch, as in a receipt.' })),
+  },
+  { additionalProperties: false, title: 'BatchSummary' },
+);
+
+/** Compact response of `POST /api/log/batch`. */
+export type BatchSummary = Static<typeof BatchSummarySchema>;
+
 const filter = (maxLength: number, description: string) => Type.Optional(Type.String({ minLength: 1, maxLength, description }));
 
 /**
@@ -593,6 +621,10 @@ export const HEADERS = {
   occurredAt: 'Occurred-At',
   ip: 'Actor-Ip',
   retryAfter: 'Retry-After',
+  /** RFC 7240: `return=minimal` on a batch asks for a {@link BatchSummary}. */
+  prefer: 'Prefer',
+  /** RFC 7240: the service's confirmation that it applied the preference. */
+  preferenceApplied: 'Preference-Applied',
 } as const;
 
 /** An application of the organization (`GET /api/applications`). */

@@ -3,7 +3,7 @@
  * flush and close. Limits live in batch.ts, the retry policy in retry-policy.ts, the reply reading in
  * send-batch.ts and the settling of results in this file's `#settle*` methods.
  */
-import type { BatchResult } from '../contract/schemas.js';
+import type { BatchResult, BatchSummary } from '../contract/schemas.js';
 import type { Transport } from '../transport/transport.js';
 import type { Batch, BatchLimits, QueuedEntry } from './batch.js';
 import { EntryQueue } from './entry-queue.js';
@@ -306,9 +306,12 @@ export class Publisher {
       const outcome = await sendBatch(this.#transport, batch, {
         timeoutMs: this.#options.requestTimeoutMs,
         signal: this.#abort.signal,
+        // Receipts are only worth their bytes and parsing when someone listens to `delivered`.
+        minimal: !this.#events.has('delivered'),
       });
       if (this.#stopped) return;
       if (outcome.kind === 'results') return this.#settleResults(batch, outcome.results);
+      if (outcome.kind === 'summary') return this.#settleSummary(batch, outcome.duplicates, outcome.rejected);
       if (outcome.kind === 'rejected') return this.#fail(batch, batch.entries, 'client_error', outcome);
       if (outcome.kind === 'too_large') {
         if (batch.size === 1) return this.#fail(batch, batch.entries, 'too_large', outcome);
@@ -367,6 +370,15 @@ export class Publisher {
     this.#settle(batch, batch.entries, settlements);
   }
 
+  #settleSummary(batch: Batch, duplicates: number, rejected: BatchSummary['rejected']): void {
+    const delivered: Settlement = { failed: false, duplicate: false };
+    const settlements: Settlement[] = batch.entries.map(() => delivered);
+    for (const { index, error } of rejected) settlements[index] = { failed: true, reason: 'rejected', code: error.code, message: error.message };
+    // Which entries were replays is not in a compact reply, only how many.
+    this.#stats.duplicates += duplicates;
+    this.#settle(batch, batch.entries, settlements);
+  }
+
   #fail(batch: Batch, entries: readonly QueuedEntry[], reason: FailureReason, cause: Cause): void {
     const settlement = failure(reason, cause);
     this.#settle(batch, entries, entries.map(() => settlement));
@@ -387,7 +399,7 @@ export class Publisher {
       }
       deliveredCount += 1;
       if (settlement.duplicate) this.#stats.duplicates += 1;
-      delivered?.push({ idempotencyKey: entry.key, receipt: settlement.receipt, duplicate: settlement.duplicate });
+      if (settlement.receipt) delivered?.push({ idempotencyKey: entry.key, receipt: settlement.receipt, duplicate: settlement.duplicate });
     }
     if (entries.length === batch.size) this.#inFlight.delete(batch);
     try {

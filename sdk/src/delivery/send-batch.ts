@@ -1,7 +1,7 @@
 /**
  * Sends one batch and reads the reply into what the publisher must do next. No state, no timers.
  */
-import { HEADERS, PATHS, type BatchResponse, type BatchResult } from '../contract/schemas.js';
+import { HEADERS, PATHS, PREFER_MINIMAL, type BatchResponse, type BatchResult, type BatchSummary } from '../contract/schemas.js';
 import { errorFromResponse, headerValue, isAuditTrailError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 import type { Batch } from './batch.js';
@@ -11,6 +11,8 @@ import { shouldRetry } from './retry-policy.js';
 export type BatchOutcome =
   /** The service answered with one result per entry. */
   | { kind: 'results'; results: readonly BatchResult[] }
+  /** The service answered with counts and the rejected entries only (asked for with `minimal`). */
+  | { kind: 'summary'; duplicates: number; rejected: BatchSummary['rejected'] }
   /** Try again later (network error, 408, 425, 429, 5xx, unreadable 2xx). */
   | { kind: 'retry'; status?: number; code?: string; retryAfter?: string; message: string }
   /** 413: the body is too large for the service (or a proxy in front of it). */
@@ -20,6 +22,7 @@ export type BatchOutcome =
 
 const OPERATION = { name: 'enqueue', method: 'POST', path: PATHS.batch } as const;
 const JSON_HEADERS = Object.freeze({ 'Content-Type': 'application/json' });
+const MINIMAL_HEADERS = Object.freeze({ 'Content-Type': 'application/json', [HEADERS.prefer]: PREFER_MINIMAL });
 
 function readResults(body: unknown, expected: number): readonly BatchResult[] | undefined {
   const results = (body as Partial<BatchResponse> | null)?.results;
@@ -30,16 +33,30 @@ function readResults(body: unknown, expected: number): readonly BatchResult[] | 
   return results as BatchResult[];
 }
 
-/** Sends `batch` and classifies the reply. Never throws. */
+function readSummary(body: unknown, expected: number): BatchSummary | undefined {
+  const summary = body as Partial<BatchSummary> | null;
+  if (typeof summary?.stored !== 'number' || typeof summary.duplicates !== 'number' || !Array.isArray(summary.rejected)) return undefined;
+  // The counts must account for every entry, and each rejection must name one of them, or some would never settle.
+  if (summary.stored + summary.duplicates + summary.rejected.length !== expected) return undefined;
+  const indexes = new Set(summary.rejected.map((rejection) => rejection?.index));
+  if (indexes.size !== summary.rejected.length) return undefined;
+  for (const index of indexes) if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= expected) return undefined;
+  return summary as BatchSummary;
+}
+
+/**
+ * Sends `batch` and classifies the reply. Never throws. With `minimal`, asks for a compact reply (counts and
+ * rejections, no receipts); a service that ignores the preference answers in full, which is read as usual.
+ */
 export async function sendBatch(
   transport: Transport,
   batch: Batch,
-  options: { timeoutMs: number; signal: AbortSignal },
+  options: { timeoutMs: number; signal: AbortSignal; minimal?: boolean },
 ): Promise<BatchOutcome> {
   let response;
   try {
     response = await transport.send(
-      { method: 'POST', path: PATHS.batch, headers: { ...JSON_HEADERS }, body: batch.body() },
+      { method: 'POST', path: PATHS.batch, headers: { ...(options.minimal ? MINIMAL_HEADERS : JSON_HEADERS) }, body: batch.body() },
       { timeoutMs: options.timeoutMs, signal: options.signal },
     );
   } catch (error) {
@@ -50,8 +67,13 @@ export async function sendBatch(
   }
   const { status, body, headers } = response;
   if (status >= 200 && status < 300) {
-    const results = readResults(body, batch.size);
-    if (results) return { kind: 'results', results };
+    if (options.minimal && headerValue(headers, HEADERS.preferenceApplied) === PREFER_MINIMAL) {
+      const summary = readSummary(body, batch.size);
+      if (summary) return { kind: 'summary', duplicates: summary.duplicates, rejected: summary.rejected };
+    } else {
+      const results = readResults(body, batch.size);
+      if (results) return { kind: 'results', results };
+    }
     // Safe to resend: the idempotency keys turn whatever was stored into duplicates.
     return { kind: 'retry', status, message: `The batch reply (HTTP ${status}) had no result per entry` };
   }

@@ -7,7 +7,8 @@ import { entryOf, type DeliveryEvents, type FailedEntry, type FailureReason } fr
 
 /** How one entry was settled. */
 export type Settlement =
-  | { failed: false; receipt: Receipt; duplicate: boolean }
+  /** `receipt` is absent when the batch was sent for a compact reply (no `delivered` listener then). */
+  | { failed: false; receipt?: Receipt; duplicate: boolean }
   | { failed: true; reason: FailureReason; code?: string; status?: number; message: string };
 
 /** Why a batch could not be delivered (from send-batch's outcome). */

@@ -2,7 +2,7 @@
  * A scriptable in-memory Transport for queue tests: records every request and answers like the batch endpoint
  * (a result per entry, `duplicate` for a key seen before) unless a scripted reply says otherwise.
  */
-import type { BatchResult, Entry, Receipt } from '../../src/contract/schemas.js';
+import { HEADERS, PREFER_MINIMAL, type BatchResult, type BatchSummary, type Entry, type Receipt } from '../../src/contract/schemas.js';
 import { NetworkError } from '../../src/errors.js';
 import type { SendOptions, Transport, TransportResponse } from '../../src/transport/transport.js';
 import type { WireRequest } from '../../src/contract/wire.js';
@@ -51,7 +51,16 @@ export class FakeTransport implements Transport {
       if (reply && 'network' in reply) throw new NetworkError(`network: ${reply.network}`, { code: reply.network });
       if (reply && 'status' in reply) return { status: reply.status, headers: reply.headers ?? {}, body: reply.body };
       const reject = new Set(reply && 'rejectIndexes' in reply ? reply.rejectIndexes : []);
-      return { status: 200, headers: {}, body: this.#answer(entries, reject) };
+      const full = this.#answer(entries, reject);
+      if (request.headers[HEADERS.prefer] !== PREFER_MINIMAL) return { status: 200, headers: {}, body: full };
+      // Like the service: counts and rejections only, and the header saying the preference was applied.
+      const summary: BatchSummary = { stored: 0, duplicates: 0, rejected: [], failedLogIndexes: full.failedLogIndexes };
+      for (const result of full.results) {
+        if (result.status === 'rejected') summary.rejected.push({ index: result.index, error: result.error });
+        else if (result.status === 'stored') summary.stored += 1;
+        else summary.duplicates += 1;
+      }
+      return { status: 200, headers: { [HEADERS.preferenceApplied.toLowerCase()]: PREFER_MINIMAL }, body: summary };
     } finally {
       this.inFlight -= 1;
     }

@@ -1,3 +1,4 @@
+import { HEADERS, PREFER_MINIMAL } from '../../src/contract/schemas.js';
 import { ClientClosedError, QueueFullError } from '../../src/delivery/errors.js';
 import type { DeliveryEvents } from '../../src/delivery/events.js';
 import { normalizeDeliveryOptions, type DeliveryOptions } from '../../src/delivery/options.js';
@@ -134,6 +135,30 @@ describe('retries', () => {
     await flushed;
     expect(transport.requests).toHaveLength(3);
     expect(transport.stored.size).toBe(1);
+  });
+
+  it('asks for a compact reply when nobody listens to delivered, and settles from its counts', async () => {
+    const { transport, publisher } = setup();
+    const failed = collect(publisher, 'failed');
+    transport.script.push({ rejectIndexes: [1] });
+    publisher.enqueue(entry(1));
+    publisher.enqueue(entry(2));
+    publisher.enqueue(entry(3, { idempotencyKey: 'k-3' }));
+    await publisher.flush();
+    publisher.enqueue(entry(3, { idempotencyKey: 'k-3' }));
+    await publisher.flush();
+    expect(transport.requests.map((r) => r.request.headers[HEADERS.prefer])).toEqual([PREFER_MINIMAL, PREFER_MINIMAL]);
+    expect(failed[0]?.entries.map((f) => [f.reason, f.code, f.entry.actorId])).toEqual([['rejected', 'invalid_field', 'user-2']]);
+    expect(publisher.stats).toMatchObject({ delivered: 3, duplicates: 1, failed: 1, pending: 0 });
+  });
+
+  it('asks for receipts when someone listens to delivered', async () => {
+    const { transport, publisher } = setup();
+    const delivered = collect(publisher, 'delivered');
+    publisher.enqueue(entry(1));
+    await publisher.flush();
+    expect(transport.requests[0]?.request.headers[HEADERS.prefer]).toBeUndefined();
+    expect(delivered[0]?.entries.map((d) => d.receipt.logEntryId)).toEqual(['id-1']);
   });
 
   it('sends other 4xx to the failed event with the server\'s code, without retrying', async () => {

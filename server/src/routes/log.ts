@@ -1,6 +1,6 @@
 /** `POST /api/log/{actorId}/{action}[/{entityType}/{entityId}]` and `POST /api/log/batch`. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LIMITS, type BatchResponse, type BatchResult, type StoredEntry } from '@audit-trail/sdk/contract';
+import { HEADERS, LIMITS, PREFER_MINIMAL, type BatchResponse, type BatchResult, type BatchSummary, type StoredEntry } from '@audit-trail/sdk/contract';
 import { isValidationIssue, renderJsonPath, serializeEntry, type EntryField, type ValidationIssue } from '@audit-trail/sdk/contract';
 import { ROUTES } from './route-templates.js';
 import { entryFromLogRequest, type LogRouteParams } from './log-request.js';
@@ -9,6 +9,13 @@ import { isJsonRequest, jsonTextProblemsOf, type JsonProblemsConfig } from '../b
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { appendEntries, receiptOf, replayReceiptOf } from '../ledger.js';
+
+/** Whether the request asked for a compact batch reply (`Prefer: return=minimal`, RFC 7240). */
+function prefersMinimal(headers: FastifyRequest['headers']): boolean {
+  const prefer = headers['prefer'];
+  const values = Array.isArray(prefer) ? prefer : prefer === undefined ? [] : [prefer];
+  return values.some((value) => value.split(',').some((token) => token.trim().toLowerCase() === PREFER_MINIMAL));
+}
 
 /** Response header marking a reply that returns an earlier receipt instead of storing again. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -72,6 +79,29 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher, che
     const checkpoint = checkpoints.sign(application.id, treeHead);
     const stored: StoredEntry[] = [];
     const failedLogIndexes: number[] = [];
+    if (prefersMinimal(request.headers)) {
+      // Counts and rejections only: a sender that keeps no receipts pays neither for building nor parsing 500 of them.
+      const summary: BatchSummary = {
+        stored: 0,
+        duplicates: 0,
+        rejected: [],
+        failedLogIndexes,
+        treeSize: checkpoint.treeSize,
+        checkpoint: checkpoint.checkpoint,
+      };
+      outcomes.forEach((outcome, index) => {
+        if (outcome.status === 'rejected') {
+          failedLogIndexes.push(index);
+          const { code, message, field } = outcome.issue;
+          summary.rejected.push({ index, error: { code, message, field } });
+        } else if (outcome.status === 'stored') {
+          summary.stored += 1;
+          stored.push(outcome.entry);
+        } else summary.duplicates += 1;
+      });
+      await dispatcher.dispatch(application.id, stored);
+      return reply.code(200).header(HEADERS.preferenceApplied, PREFER_MINIMAL).send(summary);
+    }
     const results = outcomes.map((outcome, index): BatchResult => {
       if (outcome.status === 'rejected') {
         failedLogIndexes.push(index);
