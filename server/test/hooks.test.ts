@@ -60,7 +60,7 @@ const settle = () => server.app.hooks.idle();
 describe('webhook subscriptions', () => {
   test('POST /api/hooks returns the subscription; DELETE removes it (204, then 404)', async () => {
     const hook = await subscribe('/a', { action: 'LOGIN' });
-    expect(hook).toEqual({ id: expect.any(String), targetUrl: `${receiver.url}/a`, actorId: null, action: 'LOGIN', entityType: null, createdAt: expect.any(String) });
+    expect(hook).toEqual({ id: expect.any(String), targetUrl: `${receiver.url}/a`, actorId: null, action: 'LOGIN', entityType: null, entityId: null, createdAt: expect.any(String) });
     expect((await unsubscribe(hook.id)).status).toBe(204);
     expectError(await unsubscribe(hook.id), 404, 'not_found');
   });
@@ -84,6 +84,17 @@ describe('webhook subscriptions', () => {
     expect(receiver.received[0]?.hookId).toBe(hook.id);
     const stored = await api<StoredEntry>(server, `${PATHS.entryById}?entryId=${logged.body.logEntryId}`);
     expect(receiver.received[0]?.body).toEqual(stored.body);
+    await unsubscribe(hook.id);
+  });
+
+  test('an Entity Type / Entity ID filter delivers only entries about that entity', async () => {
+    const hook = await subscribe('/entity', { entityType: 'invoice', entityId: 'inv_1' });
+    expect(hook).toMatchObject({ entityType: 'invoice', entityId: 'inv_1' });
+    await api(server, PATHS.logAboutEntity('alice', 'PAID', 'invoice', 'inv_2'), { body: 'other invoice' });
+    await api(server, PATHS.logAboutEntity('alice', 'PAID', 'order', 'inv_1'), { body: 'same id, other type' });
+    await api(server, PATHS.logAboutEntity('alice', 'PAID', 'invoice', 'inv_1'), { body: 'this one' });
+    await settle();
+    expect(receiver.received.map((r) => r.body.details)).toEqual(['this one']);
     await unsubscribe(hook.id);
   });
 

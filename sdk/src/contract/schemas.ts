@@ -672,6 +672,7 @@ export const CreateHookRequestSchema = Type.Object(
     actorId: filter(LIMITS.actorId, 'Only entries by this actor.'),
     action: filter(LIMITS.action, 'Only entries with this action.'),
     entityType: filter(LIMITS.entityType, 'Only entries about this entity type.'),
+    entityId: filter(LIMITS.entityId, 'Only entries about the entity with this id.'),
   },
   { additionalProperties: false, title: 'CreateHookRequest' },
 );
@@ -687,6 +688,7 @@ export const HookSubscriptionSchema = Type.Object(
     actorId: Type.Union([Type.String(), Type.Null()], { description: 'Actor filter, or `null`.' }),
     action: Type.Union([Type.String(), Type.Null()], { description: 'Action filter, or `null`.' }),
     entityType: Type.Union([Type.String(), Type.Null()], { description: 'Entity type filter, or `null`.' }),
+    entityId: Type.Union([Type.String(), Type.Null()], { description: 'Entity id filter, or `null`.' }),
     createdAt: Type.String({ description: 'When it was created (ISO-8601).' }),
   },
   { title: 'HookSubscription' },

@@ -44,6 +44,7 @@ export function registerHookRoutes(app: FastifyInstance, { store }: ServerContex
         actorId: request.body.actorId ?? null,
         action: request.body.action ?? null,
         entityType: request.body.entityType ?? null,
+        entityId: request.body.entityId ?? null,
         createdAt: new Date().toISOString(),
       };
       await store.hooks.insert({ ...subscription, applicationId: application.id });

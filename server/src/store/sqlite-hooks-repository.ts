@@ -10,11 +10,11 @@ export class SqliteHookRepository implements HookRepository {
 
   constructor(db: DatabaseSync) {
     this.insertStatement = db.prepare(
-      'INSERT INTO hooks (id, application_id, target_url, actor_id, action, entity_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO hooks (id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.deleteStatement = db.prepare('DELETE FROM hooks WHERE application_id = ? AND id = ?');
     this.listStatement = db.prepare(
-      'SELECT id, application_id, target_url, actor_id, action, entity_type, created_at FROM hooks WHERE application_id = ? ORDER BY rowid',
+      'SELECT id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at FROM hooks WHERE application_id = ? ORDER BY rowid',
     );
   }
 
@@ -26,6 +26,7 @@ export class SqliteHookRepository implements HookRepository {
       record.actorId,
       record.action,
       record.entityType,
+      record.entityId,
       record.createdAt,
     );
   }
@@ -42,6 +43,7 @@ export class SqliteHookRepository implements HookRepository {
       actorId: nullableText(row['actor_id']),
       action: nullableText(row['action']),
       entityType: nullableText(row['entity_type']),
+      entityId: nullableText(row['entity_id']),
       createdAt: String(row['created_at']),
     }));
   }

@@ -4,6 +4,14 @@
  */
 export const SCHEMA_VERSION = 1;
 
+/**
+ * Columns added after a table was first released: `CREATE TABLE IF NOT EXISTS` leaves an existing table as it was,
+ * so a database made by an earlier version gets them with `ALTER TABLE ... ADD COLUMN` when it is opened.
+ */
+export const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
+  { table: 'hooks', column: 'entity_id', definition: 'TEXT' },
+];
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS organizations (
   id TEXT PRIMARY KEY,
@@ -72,6 +80,7 @@ CREATE TABLE IF NOT EXISTS hooks (
   actor_id TEXT,
   action TEXT,
   entity_type TEXT,
+  entity_id TEXT,
   created_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS hooks_by_application ON hooks (application_id);

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqlite } from './sqlite-module.js';
-import { SCHEMA_SQL } from './sqlite-schema.js';
+import { ADDED_COLUMNS, SCHEMA_SQL } from './sqlite-schema.js';
 import { SqliteEntryRepository } from './sqlite-entries-repository.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
 import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
@@ -26,6 +26,10 @@ export function openSqliteStore(dataDir: string): Store {
   // crashes in WAL mode and much faster than FULL. busy_timeout covers a second process (e.g. a CLI) on the file.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
   db.exec(SCHEMA_SQL);
+  for (const { table, column, definition } of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((existing) => existing.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
   let open = true;
   const repositories: Repositories = {
     tenants: new SqliteTenantRepository(db),
