@@ -1,18 +1,22 @@
 /**
  * The Audit Trail Zapier app: a table of contents. Each operation lives in its own file, named after its key;
- * shared building blocks are in lib/, the wire contract in sdk/.
+ * shared building blocks are in zapier/, the wire contract in sdk/src/contract.
  */
 import zapier, { defineApp } from 'zapier-platform-core';
 import packageJson from './package.json';
 import authentication from './authentication.js';
 import { afters, befores } from './middleware.js';
 import logEntry from './creates/log_entry.js';
+import logEntries from './creates/log_entries.js';
+import verifyAuditTrail from './creates/verify_audit_trail.js';
 import findLogEntries from './searches/find_log_entries.js';
+import findEntryById from './searches/find_entry_by_id.js';
 import newLogEntry from './triggers/new_log_entry.js';
 import newLogEntryInstant from './triggers/new_log_entry_instant.js';
 import integrityAlert from './triggers/integrity_alert.js';
 import applicationList from './triggers/application_list.js';
 import recentActionList from './triggers/recent_action_list.js';
+import recentEntryList from './triggers/recent_entry_list.js';
 
 export default defineApp({
   version: packageJson.version,
@@ -34,15 +38,19 @@ export default defineApp({
     [newLogEntry.key]: newLogEntry,
     [newLogEntryInstant.key]: newLogEntryInstant,
     [integrityAlert.key]: integrityAlert,
-    // Hidden: they fill the Application and Action dropdowns.
+    // Hidden: they fill the Application, Action and Entry ID dropdowns.
     [applicationList.key]: applicationList,
     [recentActionList.key]: recentActionList,
+    [recentEntryList.key]: recentEntryList,
   },
   searches: {
     [findLogEntries.key]: findLogEntries,
+    [findEntryById.key]: findEntryById,
   },
   creates: {
     [logEntry.key]: logEntry,
+    [logEntries.key]: logEntries,
+    [verifyAuditTrail.key]: verifyAuditTrail,
   },
   searchOrCreates: {
     [findLogEntries.key]: {

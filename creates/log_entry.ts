@@ -1,20 +1,19 @@
 import { defineCreate, defineInputFields, type CreatePerform, type InferInputData } from 'zapier-platform-core';
-import type { Receipt } from '@audit-trail/sdk/contract';
-import { isValidationIssue, serializeEntry } from '@audit-trail/sdk/contract';
-import { buildLogRequest } from '@audit-trail/sdk/contract';
-import { sendWire } from '../zapier/api.js';
+import { buildLogRequest, type Receipt } from '@audit-trail/sdk/contract';
+import { hasProperties, sendWire } from '../zapier/api.js';
 import { actionDropdown, applicationField } from '../zapier/common-fields.js';
-import { entryField, withFieldLabels } from '../zapier/entry-fields.js';
-import { entryFromInput } from '../zapier/entry-input.js';
-import { LOGGED_ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
+import { detailsPairsField, entryField } from '../zapier/entry-fields.js';
+import { isInputProblem, serializeInput } from '../zapier/entry-input.js';
+import { ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
 import { loggedEntry } from '../zapier/logged-entry.js';
 import { applicationOverride, targetApplication } from '../zapier/target-application.js';
-import sample from '../samples/log_entry.json';
+import sample from '../samples/stored_entry.json';
 
 const inputFields = defineInputFields([
   entryField('actorId', { required: true }),
   entryField('action', { required: true, ...actionDropdown }),
   entryField('details', { type: 'text', required: false }),
+  detailsPairsField,
   entryField('actorDisplayName', { required: false }),
   entryField('actorRoles', { list: true, required: false }),
   entryField('entityType', { required: false }),
@@ -25,17 +24,20 @@ const inputFields = defineInputFields([
   applicationField,
 ]);
 
-/** Validates the entry (no request is made for a bad one), records it and returns receipt + entry. */
+/** What `POST /api/log/...` answers; anything else means the API Base URL is not this service. */
+export const isReceipt = hasProperties<Receipt>({ logEntryId: 'string', sequence: 'number', hash: 'string' });
+
+/**
+ * Validates the entry (no request is made for a bad one), records it and returns it as stored. A repeated
+ * Idempotency Key returns the entry stored the first time (the service answers with its receipt).
+ */
 export const perform = (async (z, bundle) => {
-  const serialized = serializeEntry(entryFromInput(bundle.inputData));
-  if (isValidationIssue(serialized)) {
-    throw new z.errors.Error(`Cannot log this entry: ${withFieldLabels(serialized.message)}.`, serialized.code, 400);
-  }
-  const applicationId = targetApplication(z, bundle, bundle.inputData);
-  const receipt = await sendWire<Receipt>(z, bundle, buildLogRequest(serialized.entry), {
-    applicationId: applicationOverride(bundle.inputData),
-  });
-  return loggedEntry(receipt, serialized.entry, applicationId);
+  const serialized = serializeInput(bundle.inputData);
+  if (isInputProblem(serialized)) throw new z.errors.Error(serialized.problem, serialized.code, 400);
+  targetApplication(z, bundle, bundle.inputData);
+  const applicationId = applicationOverride(bundle.inputData);
+  const receipt = await sendWire<Receipt>(z, bundle, buildLogRequest(serialized.entry), { applicationId, isExpected: isReceipt });
+  return loggedEntry(z, bundle, receipt, applicationId);
 }) satisfies CreatePerform<InferInputData<typeof inputFields>>;
 
 export default defineCreate({
@@ -49,6 +51,6 @@ export default defineCreate({
     inputFields,
     perform,
     sample,
-    outputFields: LOGGED_ENTRY_OUTPUT_FIELDS,
+    outputFields: ENTRY_OUTPUT_FIELDS,
   },
 });

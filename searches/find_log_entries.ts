@@ -1,9 +1,10 @@
 import { defineInputFields, defineSearch, type InferInputData, type SearchPerform } from 'zapier-platform-core';
-import { LIMITS, listQueryIssue, type ListQuery, type StoredEntry } from '@audit-trail/sdk/contract';
-import { actionFilter, actorFilter, applicationField, entityTypeFilter } from '../zapier/common-fields.js';
-import { entryField, entryFieldLabel, withFieldLabels } from '../zapier/entry-fields.js';
-import { STORED_ENTRY_OUTPUT_FIELDS } from '../zapier/entry-output.js';
-import { filtersOf, listEntries } from '../zapier/list-entries.js';
+import { LIMITS, listQueryIssue, type ListQuery } from '@audit-trail/sdk/contract';
+import { actionFilter, actorFilter, applicationField, entityIdFilter, entityTypeFilter } from '../zapier/common-fields.js';
+import { entryField } from '../zapier/entry-fields.js';
+import { ENTRY_OUTPUT_FIELDS, type EntryOutput } from '../zapier/entry-output.js';
+import { filtersOf, listEntryOutputs } from '../zapier/list-entries.js';
+import { NO_SEARCH_CRITERION_MESSAGE, notADateMessage, searchCriterionMessage } from '../zapier/messages.js';
 import { applicationOverride } from '../zapier/target-application.js';
 import sample from '../samples/stored_entry.json';
 
@@ -14,10 +15,7 @@ const inputFields = defineInputFields([
   actorFilter,
   actionFilter,
   entityTypeFilter,
-  {
-    ...entryField('entityId', { required: false }),
-    helpText: `Only entries about the entity with exactly this ${entryFieldLabel('entityId')}, e.g. \`inv_123\`. Leave empty for any.`,
-  },
+  entityIdFilter,
   {
     ...entryField('idempotencyKey', { required: false }),
     helpText:
@@ -47,7 +45,7 @@ const inputFields = defineInputFields([
 function isoOrThrow(z: Parameters<typeof perform>[0], label: string, value: string | undefined): string | undefined {
   if (!value?.trim()) return undefined;
   const time = Date.parse(value.trim());
-  if (Number.isNaN(time)) throw new z.errors.Error(`${label} must be a date and time, got "${value}".`, 'invalid_field', 400);
+  if (Number.isNaN(time)) throw new z.errors.Error(notADateMessage(label, value), 'invalid_field', 400);
   return new Date(time).toISOString();
 }
 
@@ -63,15 +61,15 @@ export const perform = (async (z, bundle) => {
   };
   // A search without criteria would always "find" the newest entry, so a Find-or-Log step would never log.
   if (Object.values(query).every((value) => value === undefined)) {
-    throw new z.errors.Error('Give at least one search criterion, e.g. Actor ID or Idempotency Key.', 'missing_field', 400);
+    throw new z.errors.Error(NO_SEARCH_CRITERION_MESSAGE, 'missing_field', 400);
   }
   const limit = bundle.meta?.limit;
   query.limit = typeof limit === 'number' && limit > 0 ? Math.min(limit, LIMITS.pageSize) : SEARCH_SIZE;
   // The contract's own check of the query (lengths, ...), so a bad criterion is explained here, not by a 400.
   const issue = listQueryIssue(query);
-  if (issue) throw new z.errors.Error(`${withFieldLabels(issue.message)}.`, issue.code, 400);
-  return listEntries(z, bundle, query, applicationOverride(input));
-}) satisfies SearchPerform<InferInputData<typeof inputFields>, StoredEntry>;
+  if (issue) throw new z.errors.Error(searchCriterionMessage(issue.message), issue.code, 400);
+  return listEntryOutputs(z, bundle, query, applicationOverride(input));
+}) satisfies SearchPerform<InferInputData<typeof inputFields>, EntryOutput>;
 
 export default defineSearch({
   key: 'find_log_entries',
@@ -84,6 +82,6 @@ export default defineSearch({
     inputFields,
     perform,
     sample,
-    outputFields: STORED_ENTRY_OUTPUT_FIELDS,
+    outputFields: ENTRY_OUTPUT_FIELDS,
   },
 });

@@ -1,6 +1,6 @@
 import { defineInputFields, defineTrigger, type InferInputData, type PollingTriggerPerform } from 'zapier-platform-core';
 import { PATHS, type VerifyResult } from '@audit-trail/sdk/contract';
-import { getJson } from '../zapier/api.js';
+import { getJson, hasProperties } from '../zapier/api.js';
 import { chainAlert, type ChainAlert } from '../zapier/chain-alert.js';
 import { applicationField } from '../zapier/common-fields.js';
 import { applicationOverride, targetApplication } from '../zapier/target-application.js';
@@ -11,7 +11,10 @@ const inputFields = defineInputFields([applicationField]);
 /** Verifies the whole chain; one alert per break (stable id), none while it is intact. */
 export const perform = (async (z, bundle) => {
   const applicationId = targetApplication(z, bundle, bundle.inputData);
-  const result = await getJson<VerifyResult>(z, bundle, PATHS.verifyChain, { applicationId: applicationOverride(bundle.inputData) });
+  const result = await getJson<VerifyResult>(z, bundle, PATHS.verifyChain, {
+    applicationId: applicationOverride(bundle.inputData),
+    isExpected: hasProperties<VerifyResult>({ valid: 'boolean', checked: 'number' }),
+  });
   const alert = chainAlert(applicationId, result);
   return alert ? [alert] : [];
 }) satisfies PollingTriggerPerform<InferInputData<typeof inputFields>, ChainAlert>;

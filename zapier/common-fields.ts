@@ -9,6 +9,8 @@ import { entryField, entryFieldLabel } from './entry-fields.js';
 export const APPLICATION_LIST_KEY = 'application_list';
 /** Key of the hidden trigger that lists recently recorded actions. */
 export const RECENT_ACTION_LIST_KEY = 'recent_action_list';
+/** Key of the hidden trigger that lists recent entries. */
+export const RECENT_ENTRY_LIST_KEY = 'recent_entry_list';
 
 /** An optional override of the connection's application, picked from the organization's applications. */
 export const applicationField = {
@@ -40,3 +42,12 @@ export const entityTypeFilter = {
   ...entryField('entityType', { required: false }),
   helpText: `Only entries about this ${entryFieldLabel('entityType')}, e.g. \`invoice\`. Leave empty for any.`,
 };
+
+/** Filter: only entries about the entity with this id. */
+export const entityIdFilter = {
+  ...entryField('entityId', { required: false }),
+  helpText: `Only entries about the entity with exactly this ${entryFieldLabel('entityId')}, e.g. \`inv_123\`. Leave empty for any.`,
+};
+
+/** The filters of both New Log Entry triggers. */
+export const triggerFilters = [actorFilter, actionFilter, entityTypeFilter, entityIdFilter] as const;

@@ -37,3 +37,13 @@ const FIELD_NAME = new RegExp(`\\b(${ENTRY_FIELDS.join('|')})\\b`, 'g');
 export function withFieldLabels(message: string): string {
   return message.replace(FIELD_NAME, (name) => entryFieldLabel(name as EntryField));
 }
+
+/** Details as key/value pairs (a dict field), merged into the JSON object of Details when both are given. */
+export const detailsPairsField = {
+  key: 'detailsPairs',
+  label: 'Details (Key/Value Pairs)',
+  dict: true,
+  required: false,
+  helpText:
+    'Details as key/value pairs, e.g. `amount` → `120.5`; stored as a JSON object whose values are text. Use it instead of Details, or together with Details written as a JSON object (each key only once).',
+} as const satisfies PlainInputField;

@@ -5,7 +5,15 @@
  */
 import { HEADERS, readErrorBody } from '@audit-trail/sdk/contract';
 import { parseRetryAfterMs } from '@audit-trail/sdk/contract';
-import { withFieldLabels } from './entry-fields.js';
+import {
+  FORBIDDEN_MESSAGE,
+  IDEMPOTENCY_CONFLICT_MESSAGE,
+  NOT_FOUND_MESSAGE,
+  UNAUTHORIZED_MESSAGE,
+  refusedMessage,
+  serverErrorMessage,
+  throttledMessage,
+} from './messages.js';
 
 /** How Zapier should treat a failed request. */
 export type ResponseProblem =
@@ -20,56 +28,38 @@ export function retryAfterSeconds(value: string | null | undefined, now: number 
   return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
-const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
-
-/** Classifies a reply with status >= 400 and writes the message a user sees. */
+/** Classifies a reply with status >= 400 and picks the message a user sees (zapier/messages.ts). */
 export function problemFromResponse(
   status: number,
   body: unknown,
   header: (name: string) => string | null | undefined,
 ): ResponseProblem {
   const error = readErrorBody(body);
-  const detail = error?.message ? sentence(withFieldLabels(error.message)) : '';
   if (status === 401 || status === 403) {
-    return {
-      kind: 'auth',
-      status,
-      code: error?.code ?? 'unauthorized',
-      message:
-        status === 401
-          ? `The audit-trail service rejected the connection's Organization ID or API Secret (HTTP 401). Reconnect the account with current credentials.${detail ? ` ${detail}` : ''}`
-          : `The connection is not allowed to use this application (HTTP 403). Check the Application ID, or reconnect the account.${detail ? ` ${detail}` : ''}`,
-    };
+    // The service's own text names headers and the Basic scheme; the user only knows the connection's fields.
+    return { kind: 'auth', status, code: error?.code ?? 'unauthorized', message: status === 401 ? UNAUTHORIZED_MESSAGE : FORBIDDEN_MESSAGE };
   }
   if (status === 429) {
     const delaySeconds = retryAfterSeconds(header(HEADERS.retryAfter));
-    return {
-      kind: 'throttled',
-      status,
-      delaySeconds,
-      message: `The audit-trail service is receiving too many requests (HTTP 429); Zapier will try again${delaySeconds !== undefined ? ` in ${delaySeconds} seconds` : ' later'}.`,
-    };
+    return { kind: 'throttled', status, delaySeconds, message: throttledMessage(delaySeconds) };
   }
   if (status >= 500) {
-    return {
-      kind: 'server',
-      status,
-      code: error?.code ?? 'server_error',
-      message: `The audit-trail service had a temporary problem (HTTP ${status}). Try again in a few minutes; if it keeps happening, contact the service's administrator.`,
-    };
+    return { kind: 'server', status, code: error?.code ?? 'server_error', message: serverErrorMessage(status) };
   }
-  if (status === 404 && !error?.message) {
-    return {
-      kind: 'client',
-      status,
-      code: 'not_found',
-      message: 'The audit-trail service does not know this address (HTTP 404). Check the API Base URL of the connection.',
-    };
+  if (status === 404 && !error) return { kind: 'client', status, code: 'not_found', message: NOT_FOUND_MESSAGE };
+  if (status === 409 && error?.code === 'idempotency_conflict') {
+    return { kind: 'client', status, code: error.code, message: IDEMPOTENCY_CONFLICT_MESSAGE };
   }
-  return {
-    kind: 'client',
-    status,
-    code: error?.code ?? 'bad_request',
-    message: `The audit-trail service refused the request (HTTP ${status}): ${detail || 'no reason given.'}`,
-  };
+  return { kind: 'client', status, code: error?.code ?? 'bad_request', message: refusedMessage(status, error?.message) };
+}
+
+/** The HTTP status carried by an error `middleware.ts` threw (`z.errors.Error` keeps it in its JSON message). */
+export function statusOfThrown(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  try {
+    const parsed = JSON.parse(error.message) as { status?: unknown };
+    return typeof parsed.status === 'number' ? parsed.status : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -34,14 +34,26 @@ describe('authentication', () => {
     expect(error.name).toBe('AppError');
     expect(error.code).toBe('AuthenticationError');
     expect(error.status).toBe(401);
-    expect(error.message).toMatch(/Organization ID or API Secret .*Reconnect/);
+    expect(error.message).toMatch(/Organization ID and API Secret .*Reconnect/);
     expect(JSON.stringify(error)).not.toContain(authData.apiSecret);
   });
 
-  it('rejects a base URL that is not http(s) before any request', async () => {
-    const error = await thrownBy(() => appTester(testAuth, { authData: { ...authData, baseUrl: 'ftp://audit.example.test' } }));
-    expect(error.message).toMatch(/must start with http:\/\/ or https:\/\//);
+  it.each(['ftp://audit.example.test', 'http://audit.example.test'])('rejects the base URL %s before any request (https only)', async (baseUrl) => {
+    const scope = nock(/.*/).get(/.*/).reply(200, who);
+    const error = await thrownBy(() => appTester(testAuth, { authData: { ...authData, baseUrl } }));
+    expect(error.message).toMatch(/must start with https:\/\//);
     expect(error.code).toBe('InvalidBaseUrl');
+    expect(scope.isDone()).toBe(false);
+  });
+
+  it.each([
+    ['an HTML page', 200, '<!doctype html><title>Welcome</title>', { 'Content-Type': 'text/html' }],
+    ['JSON of another API', 200, { status: 'ok' }, {}],
+    ['a 404 page', 404, '<h1>Not Found</h1>', { 'Content-Type': 'text/html' }],
+  ])('fails the connection test when the base URL answers %s', async (_what, status, body, headers) => {
+    nock(NOCK_BASE_URL).get(PATHS.authCheck).reply(status, body, headers);
+    const error = await thrownBy(() => appTester(testAuth, { authData }));
+    expect(error.message).toMatch(/Check API Base URL/);
   });
 
   it('accepts a base URL with spaces and trailing slashes', async () => {

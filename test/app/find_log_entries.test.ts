@@ -1,8 +1,7 @@
 import nock from 'nock';
 import { perform, SEARCH_SIZE } from '../../searches/find_log_entries';
-import { PATHS, type StoredEntry } from '../../sdk/src/contract/schemas';
-import sample from '../../samples/stored_entry.json';
-import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
+import { PATHS } from '../../sdk/src/contract/schemas';
+import { NOCK_BASE_URL, appTester, authData, outputOf, storedSample as sample, thrownBy } from '../helpers/app-bundle';
 import { useNock } from '../../sdk/test/support/use-nock';
 
 describe('search find_log_entries (wire shape, nock)', () => {
@@ -36,7 +35,7 @@ describe('search find_log_entries (wire shape, nock)', () => {
         to: '2026-02-01T00:00:00Z',
       },
     });
-    expect(result).toEqual([sample as StoredEntry]);
+    expect(result).toEqual([outputOf(sample)]);
     scope.done();
   });
 
@@ -55,6 +54,6 @@ describe('search find_log_entries (wire shape, nock)', () => {
 
   it('refuses a time that is not a date, naming the field', async () => {
     const error = await thrownBy(() => appTester(perform, { authData, inputData: { actorId: 'a', from: 'last tuesday-ish' } }));
-    expect(error.message).toMatch(/Recorded After must be a date and time/);
+    expect(error.message).toBe('Recorded After must be a date and time, e.g. 2026-01-31T12:00:00Z; got "last tuesday-ish".');
   });
 });

@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { perform } from '../../creates/log_entry';
-import { PATHS, type Receipt } from '../../sdk/src/contract/schemas';
-import sample from '../../samples/log_entry.json';
-import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
+import { PATHS, type Receipt, type StoredEntry } from '../../sdk/src/contract/schemas';
+import sample from '../../samples/stored_entry.json';
+import { NOCK_BASE_URL, appTester, authData, closedPortUrl, outputOf, storedSample, thrownBy } from '../helpers/app-bundle';
 import { useNock } from '../../sdk/test/support/use-nock';
 
 const receiptOf = (logged: typeof sample): Receipt => ({
@@ -15,6 +15,12 @@ const receiptOf = (logged: typeof sample): Receipt => ({
   treeSize: logged.sequence,
   checkpoint: `audit-trail.local/app/${logged.applicationId}\n${logged.sequence}\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n`,
 });
+
+const stored = storedSample;
+const output = outputOf;
+/** The service's answer to reading an entry back. */
+const readBack = (entry: StoredEntry = stored) =>
+  nock(NOCK_BASE_URL).get(PATHS.entryById).query({ entryId: entry.id }).reply(200, entry);
 
 /** The sample as a user would have mapped it into the step's fields. */
 const sampleInput = {
@@ -34,7 +40,7 @@ const sampleInput = {
 describe('create log_entry (wire shape, nock)', () => {
   useNock();
 
-  it('sends every field the way the SDK does and returns receipt + entry (the sample is exactly that)', async () => {
+  it('sends every field the way the SDK does and returns the entry as stored (the sample is exactly that)', async () => {
     const scope = nock(NOCK_BASE_URL)
       .post(PATHS.logAboutEntity(sample.actorId, sample.action, sample.entityType, sample.entityId), sample.details)
       .basicAuth({ user: authData.organizationId, pass: authData.apiSecret })
@@ -46,25 +52,56 @@ describe('create log_entry (wire shape, nock)', () => {
       .matchHeader('Occurred-At', sample.occurredAt)
       .matchHeader('Actor-Ip', sample.ip)
       .reply(201, receiptOf(sample));
+    const back = readBack();
     const result = await appTester(perform, { authData, inputData: sampleInput });
-    expect(result).toEqual(sample);
+    expect(result).toEqual(output(stored));
+    expect(Object.keys(result).sort()).toEqual(Object.keys(sample).sort());
     scope.done();
+    back.done();
   });
 
-  it('percent-encodes path segments and sends non-JSON details as text', async () => {
+  it('a repeated Idempotency Key shows the entry stored the first time, not the values of this run', async () => {
+    const first = { ...stored, details: { amount: 5 } };
+    nock(NOCK_BASE_URL).post(/\/api\/log\//).reply(200, receiptOf(sample), { 'Idempotent-Replayed': 'true' });
+    readBack(first);
+    const result = await appTester(perform, { authData, inputData: { ...sampleInput, details: '{"amount": 6}' } });
+    expect(result.details).toEqual({ amount: 5 });
+  });
+
+  it('says the entry was logged when reading it back fails, so nobody logs it twice', async () => {
+    nock(NOCK_BASE_URL).post(/\/api\/log\//).reply(201, receiptOf(sample));
+    nock(NOCK_BASE_URL).get(PATHS.entryById).query(true).reply(503, 'busy');
+    const error = await thrownBy(() => appTester(perform, { authData, inputData: sampleInput }));
+    expect(error.message).toMatch(new RegExp(`^The entry was logged \\(Entry ID ${sample.id}, Sequence Number 42\\), but reading it back failed: .*temporary problem`));
+    expect(error.message).toMatch(/Do not run this step again unless it has an Idempotency Key/);
+  });
+
+  it('merges Details (Key/Value Pairs) into a JSON object, or sends them alone', async () => {
+    const bodies: unknown[] = [];
+    nock(NOCK_BASE_URL)
+      .post(PATHS.log('u1', 'LOGIN'), (body: unknown) => (bodies.push(body), true))
+      .times(2)
+      .reply(201, receiptOf(sample));
+    readBack();
+    readBack();
+    await appTester(perform, { authData, inputData: { actorId: 'u1', action: 'LOGIN', details: '{"a": 1}', detailsPairs: { b: '2' } } });
+    await appTester(perform, { authData, inputData: { actorId: 'u1', action: 'LOGIN', detailsPairs: { plan: 'pro', '': 'ignored' } } });
+    expect(bodies).toEqual([{ a: 1, b: '2' }, { plan: 'pro' }]);
+  });
+
+  it('percent-encodes path segments and sends details that are not JSON-like as text', async () => {
     let body: unknown;
     const scope = nock(NOCK_BASE_URL)
       .post('/api/log/ada%20lovelace%2Fops%3Fx%3D1/ROW%20UPDATED%23%C3%A9', (b: unknown) => ((body = b), true))
       .matchHeader('Content-Type', 'text/plain; charset=utf-8')
       .matchHeader('Application-Id', authData.applicationId)
       .reply(201, { ...receiptOf(sample), sequence: 1 });
-    const result = await appTester(perform, {
+    readBack();
+    await appTester(perform, {
       authData,
-      inputData: { actorId: ' ada lovelace/ops?x=1 ', action: 'ROW UPDATED#é', details: '{not json, kept as text' },
+      inputData: { actorId: ' ada lovelace/ops?x=1 ', action: 'ROW UPDATED#é', details: 'moved {row 3} to archive' },
     });
-    expect(body).toBe('{not json, kept as text');
-    expect(result).toMatchObject({ actorId: 'ada lovelace/ops?x=1', action: 'ROW UPDATED#é', details: '{not json, kept as text' });
-    expect(result).toMatchObject({ entityType: null, actorRoles: null, applicationId: authData.applicationId, sequence: 1 });
+    expect(body).toBe('moved {row 3} to archive');
     scope.done();
   });
 
@@ -74,6 +111,7 @@ describe('create log_entry (wire shape, nock)', () => {
       .matchHeader('Actor-Roles', 'admin,auditor')
       .matchHeader('Idempotency-Key', (value: string | undefined) => value === undefined)
       .reply(201, receiptOf(sample));
+    readBack();
     await appTester(perform, {
       authData,
       inputData: { actorId: 'u1', action: 'LOGIN', details: '  ', idempotencyKey: '', actorRoles: 'admin, auditor' as unknown as string[] },
@@ -82,9 +120,15 @@ describe('create log_entry (wire shape, nock)', () => {
   });
 
   it.each([
-    [{ actorId: '', action: 'LOGIN' }, /Actor ID must not be empty/, 'missing_field'],
+    [{ actorId: '', action: 'LOGIN' }, /^Cannot log this entry: Actor ID is missing\. Fill in Actor ID/, 'missing_field'],
+    [{ action: 'LOGIN' }, /^Cannot log this entry: Actor ID is missing\./, 'missing_field'],
+    [{ actorId: 'u1', action: 'LOG\u0001IN' }, /^Cannot log this entry: Action must be text without control characters\. Correct Action/, 'invalid_field'],
+    [{ actorId: 'u1', action: 'LOGIN', details: '{"amount": 5,}' }, /^Details looks like JSON but is not valid JSON: .+\. Correct it/, 'invalid_field'],
+    [{ actorId: 'u1', action: 'LOGIN', details: '[1, 2]' }, /^Details must be a JSON object such as/, 'invalid_field'],
+    [{ actorId: 'u1', action: 'LOGIN', details: 'text', detailsPairs: { a: '1' } }, /^Details is plain text, so it cannot be combined/, 'invalid_field'],
+    [{ actorId: 'u1', action: 'LOGIN', details: '{"a":1}', detailsPairs: { a: '2' } }, /^"a" is given both in Details and in Details \(Key\/Value Pairs\)/, 'invalid_field'],
     [{ actorId: 'u1', action: 'A'.repeat(129) }, /Action must be at most 128 characters/, 'field_too_long'],
-    [{ actorId: 'u1', action: 'LOGIN', entityType: 'invoice' }, /Entity Type and Entity ID must be given together/, 'missing_field'],
+    [{ actorId: 'u1', action: 'LOGIN', entityType: 'invoice' }, /Entity ID is missing \(Entity Type and Entity ID must be given together\)/, 'missing_field'],
     [{ actorId: 'u1', action: 'LOGIN', ip: 'not-an-ip' }, /IP Address must be an IPv4 or IPv6 address/, 'invalid_field'],
     [{ actorId: 'u1', action: 'LOGIN', occurredAt: 'yesterday' }, /Occurred At must be an ISO-8601 date-time/, 'invalid_field'],
     [{ actorId: 'u1', action: 'LOGIN', idempotencyKey: 'has space' }, /Idempotency Key must be printable ASCII/, 'invalid_field'],
@@ -108,23 +152,25 @@ describe('create log_entry (wire shape, nock)', () => {
       const error = await thrownBy(() => appTester(perform, input));
       expect(error).toMatchObject({ name: 'AppError', code: 'invalid_field', status: 400 });
       expect(error.message).toBe(
-        'The audit-trail service refused the request (HTTP 400): Actor ID must be text without control characters.',
+        'The Audit Trail service refused the request (HTTP 400): Actor ID must be text without control characters.',
       );
     });
 
     it('401 → ExpiredAuthError asking to reconnect (a rotated secret fails every run), without the secret', async () => {
-      reply(401, { error: { code: 'unauthorized', message: 'Invalid credentials' } });
+      reply(401, { error: { code: 'unauthorized', message: 'Missing or invalid credentials (HTTP Basic organizationId:apiSecret)' } });
       const error = await thrownBy(() => appTester(perform, input));
       expect(error.name).toBe('ExpiredAuthError');
-      expect(error.message).toMatch(/Reconnect the account/);
+      expect(error.message).toMatch(/Organization ID and API Secret .*Reconnect the account/);
+      expect(error.message).not.toMatch(/Basic|organizationId|header/);
       expect(JSON.stringify(error)).not.toContain(authData.apiSecret);
     });
 
     it('403 → AuthenticationError naming the application problem', async () => {
-      reply(403, { error: { code: 'unknown_application', message: 'Unknown application' } });
+      reply(403, { error: { code: 'unknown_application', message: 'The Application-Id header does not name an application of this organization' } });
       const error = await thrownBy(() => appTester(perform, input));
       expect(error).toMatchObject({ name: 'AppError', code: 'AuthenticationError', status: 403 });
-      expect(error.message).toMatch(/Application ID/);
+      expect(error.message).toMatch(/Check Application ID/);
+      expect(error.message).not.toMatch(/header/);
     });
 
     it('429 with Retry-After in seconds → ThrottledError with that delay', async () => {
@@ -163,7 +209,30 @@ describe('create log_entry (wire shape, nock)', () => {
       reply(404, 'Not Found');
       const error = await thrownBy(() => appTester(perform, input));
       expect(error).toMatchObject({ code: 'not_found', status: 404 });
-      expect(error.message).toMatch(/Check the API Base URL/);
+      expect(error.message).toMatch(/Check API Base URL/);
+    });
+
+    it('409 idempotency_conflict → says the key was used for a different entry', async () => {
+      reply(409, { error: { code: 'idempotency_conflict', message: 'idempotencyKey was used for another entry' } });
+      const error = await thrownBy(() => appTester(perform, input));
+      expect(error).toMatchObject({ code: 'idempotency_conflict', status: 409 });
+      expect(error.message).toMatch(/^This Idempotency Key was already used for a different entry/);
+    });
+
+    it('an HTML page with status 200 → the API Base URL is not the service', async () => {
+      reply(200, '<html>Welcome</html>', { 'Content-Type': 'text/html' });
+      const error = await thrownBy(() => appTester(perform, input));
+      expect(error).toMatchObject({ code: 'NotTheService' });
+      expect(error.message).toBe(
+        `The address in API Base URL (${NOCK_BASE_URL}) answered, but not like an Audit Trail service. Check API Base URL: it must be the address of the Audit Trail service itself.`,
+      );
+    });
+
+    it('a refused connection → "Could not reach the Audit Trail service at <URL>. Check API Base URL."', async () => {
+      const baseUrl = await closedPortUrl();
+      const error = await thrownBy(() => appTester(perform, { ...input, authData: { ...authData, baseUrl } }));
+      expect(error).toMatchObject({ code: 'ServiceUnreachable' });
+      expect(error.message).toBe(`Could not reach the Audit Trail service at ${baseUrl}. Check API Base URL.`);
     });
   });
 });

@@ -5,12 +5,12 @@ import { perform as integrityAlert } from '../../triggers/integrity_alert';
 import { perform as applicationList } from '../../triggers/application_list';
 import { perform as recentActionList } from '../../triggers/recent_action_list';
 import { LIMITS, PATHS, type StoredEntry, type VerifyResult } from '../../sdk/src/contract/schemas';
-import sample from '../../samples/stored_entry.json';
 import alertSample from '../../samples/integrity_alert.json';
-import { NOCK_BASE_URL, appTester, authData, thrownBy } from '../helpers/app-bundle';
+import entrySample from '../../samples/stored_entry.json';
+import { NOCK_BASE_URL, appTester, authData, outputOf, storedSample as sample, thrownBy } from '../helpers/app-bundle';
 import { useNock } from '../../sdk/test/support/use-nock';
 
-const entry = (n: number): StoredEntry => ({ ...(sample as StoredEntry), id: `entry-${n}`, sequence: n });
+const entry = (n: number): StoredEntry => ({ ...sample, id: `entry-${n}`, sequence: n });
 const basic = `Basic ${Buffer.from(`${authData.organizationId}:${authData.apiSecret}`).toString('base64')}`;
 /** The service, answering only requests with the connection's credentials. */
 const api = () => nock(NOCK_BASE_URL, { reqheaders: { authorization: basic, 'application-id': authData.applicationId } });
@@ -22,15 +22,15 @@ describe('triggers (wire shape, nock)', () => {
     it('asks for the newest entries matching the filters and returns them as they are', async () => {
       const scope = api()
         .get(PATHS.entries)
-        .query({ order: 'desc', actorId: 'ada@example.com', action: 'REFUND ISSUED', entityType: 'invoice', limit: '100' })
+        .query({ order: 'desc', actorId: 'ada@example.com', action: 'REFUND ISSUED', entityType: 'invoice', entityId: 'inv 1', limit: '100' })
         .reply(200, { entries: [entry(2), entry(1)], nextCursor: 'c' });
       const result = await appTester(newLogEntry.perform, {
         authData,
-        inputData: { actorId: ' ada@example.com ', action: 'REFUND ISSUED', entityType: 'invoice' },
+        inputData: { actorId: ' ada@example.com ', action: 'REFUND ISSUED', entityType: 'invoice', entityId: 'inv 1' },
         meta: { limit: -1 },
       });
       expect(result.map((e) => e.id)).toEqual(['entry-2', 'entry-1']);
-      expect(result[0]).toEqual(entry(2));
+      expect(result[0]).toEqual(outputOf(entry(2)));
       scope.done();
     });
 
@@ -74,6 +74,26 @@ describe('triggers (wire shape, nock)', () => {
       scope.done();
     });
 
+    it('subscribes with the Entity Type and Entity ID filter', async () => {
+      const scope = api()
+        .post(PATHS.hooks, { targetUrl: 'https://hooks.zapier.com/1/2', entityType: 'invoice', entityId: 'inv_1' })
+        .reply(201, { id: 'hook_2', targetUrl: 'https://hooks.zapier.com/1/2', actorId: null, action: null, entityType: 'invoice', entityId: 'inv_1', createdAt: '2026-01-31T12:00:00.000Z' });
+      await appTester(instant.performSubscribe, { authData, inputData: { entityType: 'invoice', entityId: 'inv_1' }, targetUrl: 'https://hooks.zapier.com/1/2' });
+      scope.done();
+    });
+
+    it('unsubscribing a hook the service no longer has (404) succeeds, so the Zap can be turned off', async () => {
+      const scope = api().delete('/api/hooks/gone').reply(404, { error: { code: 'not_found', message: 'No webhook subscription gone in this application' } });
+      expect(await appTester(instant.performUnsubscribe, { authData, inputData: {}, subscribeData: { id: 'gone' } })).toEqual({ id: 'gone' });
+      scope.done();
+    });
+
+    it('other unsubscribe failures still fail (e.g. wrong credentials)', async () => {
+      api().delete('/api/hooks/h1').reply(401, { error: { code: 'unauthorized', message: 'x' } });
+      const error = await thrownBy(() => appTester(instant.performUnsubscribe, { authData, inputData: {}, subscribeData: { id: 'h1' } }));
+      expect(error.name).toBe('ExpiredAuthError');
+    });
+
     it('unsubscribes the id saved at subscribe time, percent-encoded', async () => {
       const scope = api().delete('/api/hooks/hook%2F1').reply(204);
       const result = await appTester(instant.performUnsubscribe, { authData, inputData: {}, subscribeData: { id: 'hook/1' } });
@@ -83,12 +103,12 @@ describe('triggers (wire shape, nock)', () => {
 
     it('refuses to unsubscribe without subscription data, before any request', async () => {
       const error = await thrownBy(() => appTester(instant.performUnsubscribe, { authData, inputData: {} }));
-      expect(error.message).toMatch(/no webhook subscription/);
+      expect(error.message).toMatch(/did not pass the webhook subscription to remove/);
     });
 
     it('passes the delivered entry on as the one trigger item', async () => {
       const result = await appTester(instant.perform, { authData, inputData: {}, cleanedRequest: entry(9) });
-      expect(result).toEqual([entry(9)]);
+      expect(result).toEqual([outputOf(entry(9))]);
     });
 
     it.each([undefined, 'text', { action: 'LOGIN' }])('rejects a delivery that is not an entry (%j)', async (cleanedRequest) => {
@@ -99,7 +119,7 @@ describe('triggers (wire shape, nock)', () => {
     it('lists recent entries in the same shape as a delivery (performList)', async () => {
       const scope = api().get(PATHS.entries).query({ order: 'desc', entityType: 'invoice', limit: '3' }).reply(200, { entries: [entry(3)], nextCursor: null });
       const result = await appTester(instant.performList, { authData, inputData: { entityType: 'invoice' }, meta: { isLoadingSample: true } });
-      expect(Object.keys(result[0] ?? {}).sort()).toEqual(Object.keys(sample).sort());
+      expect(Object.keys(result[0] ?? {}).sort()).toEqual(Object.keys(entrySample).sort());
       scope.done();
     });
   });

@@ -74,7 +74,10 @@ describe('zapier-platform CLI (offline)', () => {
   it('runs every invoke example of the README against the local server', async () => {
     const examples = invokeExamples();
     const outputs = new Map<string, unknown>();
-    for (const args of examples) {
+    for (const example of examples) {
+      // The README tells the reader to put in the id create log_entry printed; so does the test.
+      const created = outputs.get('create log_entry') as { id?: string } | undefined;
+      const args = example.map((word) => word.replace('<the id that create log_entry printed>', created?.id ?? ''));
       const { stdout } = await zapier(args);
       const key = args.slice(1, 3).join(' ');
       outputs.set(key, key === 'auth label' ? stdout.trim() : JSON.parse(stdout));
@@ -85,22 +88,37 @@ describe('zapier-platform CLI (offline)', () => {
         'auth test',
         'auth label',
         'create log_entry',
+        'create log_entries',
+        'create verify_audit_trail',
         'search find_log_entries',
+        'search find_entry_by_id',
         'trigger new_log_entry',
         'trigger integrity_alert',
         'trigger application_list',
         'trigger recent_action_list',
+        'trigger recent_entry_list',
       ].sort(),
     );
     const { applicationId, organizationId } = server.credentials;
     expect(outputs.get('auth test')).toMatchObject({ organizationId, applicationId });
     expect(outputs.get('auth label')).toBe('Test organization / Test application');
-    const created = outputs.get('create log_entry') as { id: string };
-    expect(created).toMatchObject({ actorId: 'ada@example.com', action: 'REFUND_ISSUED', details: { amount: 120.5, currency: 'EUR' }, sequence: 1 });
+    const created = outputs.get('create log_entry') as { id: string; entryUrl: string };
+    expect(created).toMatchObject({ actorId: 'ada@example.com', action: 'REFUND_ISSUED', details: { amount: 120.5, currency: 'EUR' }, sequence: 1, detailsOmitted: false });
+    expect(created.entryUrl).toBe(`${server.baseUrl}/api/getEntryById?entryId=${created.id}`);
+    expect(outputs.get('create log_entries')).toMatchObject({ count: 2, storedCount: 2, results: [{ line: 1, sequence: 2 }, { line: 2, sequence: 3 }] });
+    expect(outputs.get('create verify_audit_trail')).toMatchObject({ applicationId, valid: true, checked: 3 });
     expect(outputs.get('search find_log_entries')).toEqual([expect.objectContaining({ id: created.id, idempotencyKey: 'refund-inv_123-1' })]);
+    expect(outputs.get('search find_entry_by_id')).toEqual([created]);
     expect(outputs.get('trigger new_log_entry')).toEqual([expect.objectContaining({ id: created.id })]);
     expect(outputs.get('trigger integrity_alert')).toEqual([]);
     expect(outputs.get('trigger application_list')).toEqual(expect.arrayContaining([expect.objectContaining({ id: applicationId })]));
-    expect(outputs.get('trigger recent_action_list')).toEqual([expect.objectContaining({ id: 'REFUND_ISSUED' })]);
-  }, 180_000);
+    expect(outputs.get('trigger recent_action_list')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'REFUND_ISSUED' }), expect.objectContaining({ id: 'LOGIN' })]),
+    );
+    expect(outputs.get('trigger recent_entry_list')).toEqual([
+      expect.objectContaining({ label: '#3 LOGIN by bob@example.com' }),
+      expect.objectContaining({ label: '#2 EXPORT by ada@example.com' }),
+      expect.objectContaining({ id: created.id, label: '#1 REFUND_ISSUED by ada@example.com' }),
+    ]);
+  }, 420_000);
 });
