@@ -17,6 +17,8 @@ export async function loggedEntry(
   receipt: Receipt,
   applicationId: string | undefined,
 ): Promise<EntryOutput> {
+  // An idempotent replay carries the stored entry already: no second request needed.
+  if (receipt.entry) return entryOutput(receipt.entry, baseUrlOf(z, bundle));
   let reason: string;
   try {
     const stored = await findStoredEntry(z, bundle, receipt.logEntryId, applicationId);

@@ -60,6 +60,13 @@ describe('create log_entry (wire shape, nock)', () => {
     back.done();
   });
 
+  it('a replay receipt carrying the stored entry is shown without a second request', async () => {
+    const first = { ...stored, details: { amount: 5 } };
+    nock(NOCK_BASE_URL).post(/\/api\/log\//).reply(200, { ...receiptOf(sample), entry: first }, { 'Idempotent-Replayed': 'true' });
+    const result = await appTester(perform, { authData, inputData: sampleInput });
+    expect(result).toEqual(output(first));
+  });
+
   it('a repeated Idempotency Key shows the entry stored the first time, not the values of this run', async () => {
     const first = { ...stored, details: { amount: 5 } };
     nock(NOCK_BASE_URL).post(/\/api\/log\//).reply(200, receiptOf(sample), { 'Idempotent-Replayed': 'true' });
