@@ -12,6 +12,8 @@ const receipt = (n: number): Receipt => ({
   previousHash: 'cd'.repeat(32),
   standaloneHash: 'ef'.repeat(32),
   timestamp: '2026-01-31T12:00:00.000Z',
+  treeSize: n,
+  checkpoint: `audit-trail/app/app_billing\n${n}\nroot\n\n— signature\n`,
 });
 
 describe('create log_entries (line items → one batch request, nock)', () => {

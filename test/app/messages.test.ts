@@ -18,7 +18,7 @@ import { LIMITS, PATHS } from '../../sdk/src/contract/schemas';
 import { NOCK_BASE_URL, appTester, authData, closedPortUrl, thrownBy, type ThrownError } from '../helpers/app-bundle';
 import { useNock } from '../../sdk/test/support/use-nock';
 
-const receipt = { logEntryId: 'e1', sequence: 1, hash: 'a'.repeat(64), previousHash: '0'.repeat(64), standaloneHash: 'b'.repeat(64), timestamp: '2026-01-31T12:00:00.000Z' };
+const receipt = { logEntryId: 'e1', sequence: 1, hash: 'a'.repeat(64), previousHash: '0'.repeat(64), standaloneHash: 'b'.repeat(64), timestamp: '2026-01-31T12:00:00.000Z', treeSize: 1, checkpoint: 'x' };
 const entry = { actorId: 'u1', action: 'LOGIN' };
 const withBaseUrl = (baseUrl: string | undefined) => ({ ...authData, baseUrl: baseUrl as string });
 const logWith = (inputData: object, connection: Record<string, string> = authData) => () => appTester(logEntry, { authData: connection, inputData });
