@@ -7,8 +7,9 @@ import { cpus } from 'node:os';
 import { Report, type Suite } from './harness.js';
 import { deliverySuite } from './suites/delivery.js';
 import { overheadSuite } from './suites/overhead.js';
+import { merkleSuite } from './suites/merkle.js';
 
-const SUITES: readonly Suite[] = [deliverySuite, overheadSuite];
+const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -9,3 +9,12 @@ export type { ServerOptions } from './app.js';
 export { createTenant, seedTenant } from './tenants.js';
 export type { TenantSpec } from './tenants.js';
 export { DATABASE_FILE, databasePath, openSqliteStore } from './store/sqlite-store.js';
+// The ledger and the Merkle tree, for embedding and for the bench (bench/suites/merkle.ts).
+export { appendEntries } from './ledger.js';
+export type { AppendOutcome, AppendResult } from './ledger.js';
+export { CheckpointSigner } from './merkle/checkpoints.js';
+export type { SignedTreeHead } from './merkle/checkpoints.js';
+export { loadSigningKey, formatSigningKey } from './merkle/signing-key.js';
+export { consistencyProof, inclusionProof, treeRoot, withNodes } from './merkle/tree.js';
+export { readTreeHead } from './merkle/tree-store.js';
+export type { TreeHead } from './merkle/tree-store.js';

@@ -11,6 +11,7 @@ import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
 import type { Store } from './store/repositories.js';
 import { openTree, type TreeHead } from './merkle/tree-store.js';
+import { TreeAppender } from './merkle/tree.js';
 import type { SignedTreeHead } from './merkle/checkpoints.js';
 
 /** What happened to one entry of an append. */
@@ -53,19 +54,21 @@ const conflict = (key: string): ValidationIssue => ({
 
 /**
  * Appends validated entries (issues pass through as `rejected`) to the chain of `applicationId`, in order.
- * `now` is injectable for tests.
+ * `now` is injectable for tests. `merkleTree: false` leaves the tree out: only for the bench's chain-alone
+ * baseline (bench/suites/merkle.ts), never in the server, whose tree would then miss these entries for good.
  */
 export function appendEntries(
   store: Store,
   applicationId: string,
   items: readonly (Entry | ValidationIssue)[],
   now: () => Date = () => new Date(),
+  merkleTree = true,
 ): Promise<AppendResult> {
   return store.transaction(async (tx) => {
     const repository = tx.entries;
     let head = await repository.head(applicationId);
     // Leaf i of the tree is the entry with sequence i + 1, so the tree's size is the chain head's sequence.
-    const tree = await openTree(tx, applicationId, head.sequence);
+    const tree = merkleTree ? await openTree(tx, applicationId, head.sequence) : new TreeAppender(head.sequence, []);
     const seenKeys = new Map<string, StoredEntry>();
     const appendOne = async (item: Entry | ValidationIssue): Promise<AppendOutcome> => {
       if (isIssue(item)) return { status: 'rejected', issue: item };
@@ -88,7 +91,7 @@ export function appendEntries(
         standaloneHash: standalone,
       };
       await repository.insert(entry);
-      tree.append(leafHash(entry));
+      if (merkleTree) tree.append(leafHash(entry));
       if (key !== undefined) seenKeys.set(key, entry);
       head = { sequence, hash: entry.hash };
       return { status: 'stored', entry };
@@ -97,6 +100,7 @@ export function appendEntries(
     for (const item of items) outcomes.push(await appendOne(item));
     // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
     await repository.moveHead(applicationId, head);
+    if (!merkleTree) return { outcomes, treeHead: { size: head.sequence, root: tree.root() } };
     await tx.tree.putNodes(applicationId, tree.written);
     return { outcomes, treeHead: { size: tree.size, root: tree.root() } };
   });
