@@ -2,7 +2,9 @@ import { defineCreate, defineInputFields, type CreatePerform, type InferInputDat
 import { PATHS, type ChainBreak, type ChainFailureReason, type VerifyQuery, type VerifyResult } from '@audit-trail/sdk/contract';
 import { getJson, hasProperties } from '../zapier/api.js';
 import { REASON_TEXT } from '../zapier/chain-alert.js';
+import { checkpointEvidence, checkpointSentence, trustedKeyOf, type CheckpointEvidence } from '../zapier/checkpoint.js';
 import { applicationField } from '../zapier/common-fields.js';
+import { docsLink } from '../zapier/docs-links.js';
 import { sequenceNumberMessage, verifyRangeMessage } from '../zapier/messages.js';
 import { applicationOverride, targetApplication } from '../zapier/target-application.js';
 import sample from '../samples/verification.json';
@@ -22,11 +24,17 @@ const inputFields = defineInputFields([
     required: false,
     helpText: 'Verify up to and including this entry. Leave empty to verify up to the newest entry.',
   },
+  {
+    key: 'trustedVerifierKey',
+    label: 'Trusted Verifier Key',
+    required: false,
+    helpText: `The key that signs this service's checkpoints, as your administrator published it, e.g. \`audit.example.com+1a2b3c4d+AQ…\`. When given, the signed checkpoint must verify with it. Leave empty to check it with the key the service reports, which proves less. [What this proves](${docsLink('verify-audit-trail-and-the-signed-checkpoint')}).`,
+  },
   applicationField,
 ]);
 
 /** The verification as a Zap step outputs it: flat, with a sentence to paste into a report or a message. */
-export interface Verification {
+export interface Verification extends CheckpointEvidence {
   id: string;
   applicationId: string;
   valid: boolean;
@@ -60,15 +68,14 @@ export const perform = (async (z, bundle) => {
   if (fromSequence !== undefined && toSequence !== undefined && fromSequence > toSequence) {
     throw new z.errors.Error(verifyRangeMessage(fromSequence, toSequence), 'invalid_field', 400);
   }
+  const trusted = trustedKeyOf(z, bundle.inputData.trustedVerifierKey);
   const applicationId = targetApplication(z, bundle, bundle.inputData);
+  const override = applicationOverride(bundle.inputData);
   const query: VerifyQuery = { fromSequence, toSequence };
-  const result = await getJson<VerifyResult>(z, bundle, PATHS.verifyChain, {
-    query,
-    applicationId: applicationOverride(bundle.inputData),
-    isExpected: isVerifyResult,
-  });
+  const result = await getJson<VerifyResult>(z, bundle, PATHS.verifyChain, { query, applicationId: override, isExpected: isVerifyResult });
+  const evidence = await checkpointEvidence(z, bundle, override, trusted);
   const verifiedAt = new Date().toISOString();
-  const common = { id: `${applicationId}:${verifiedAt}`, applicationId, checked: result.checked, verifiedAt };
+  const common = { id: `${applicationId}:${verifiedAt}`, applicationId, checked: result.checked, verifiedAt, ...evidence };
   if (result.valid) {
     return {
       ...common,
@@ -79,7 +86,7 @@ export const perform = (async (z, bundle) => {
       reason: null,
       breaks: [],
       breaksTruncated: false,
-      message: `The audit trail of application ${applicationId} is intact: ${result.checked} ${result.checked === 1 ? 'entry' : 'entries'} verified, the last one with chained hash ${result.lastHash}.`,
+      message: `The audit trail of application ${applicationId} is intact: ${result.checked} ${result.checked === 1 ? 'entry' : 'entries'} verified, the last one with chained hash ${result.lastHash}. ${checkpointSentence(evidence)}`,
     } satisfies Verification;
   }
   return {
@@ -93,7 +100,7 @@ export const perform = (async (z, bundle) => {
     breaksTruncated: result.breaksTruncated,
     message: `The audit trail of application ${applicationId} is broken at entry #${result.firstBadSequence}: ${REASON_TEXT[result.reason]}.${
       result.breaks.length > 1 ? ` ${result.breaksTruncated ? 'More than ' : ''}${result.breaks.length} breaks were found in all.` : ''
-    }`,
+    } ${checkpointSentence(evidence)}`,
   } satisfies Verification;
 }) satisfies CreatePerform<InferInputData<typeof inputFields>, Verification>;
 
@@ -103,7 +110,7 @@ export default defineCreate({
   display: {
     label: 'Verify Audit Trail',
     description:
-      "Verifies the audit trail's hash chain on the service and returns the result (intact, or where and how it is broken) as evidence.",
+      "Verifies the audit trail's hash chain on the service and returns the result (intact, or where and how it is broken) with the service's signed checkpoint, as evidence.",
   },
   operation: {
     inputFields,
@@ -122,6 +129,14 @@ export default defineCreate({
       { key: 'breaks[]entryId', label: 'Break Entry ID', type: 'string' },
       { key: 'breaks[]reason', label: 'Break Reason Code', type: 'string' },
       { key: 'breaksTruncated', label: 'More Breaks Than Listed', type: 'boolean', required: true },
+      { key: 'treeSize', label: 'Checkpoint Tree Size', type: 'integer' },
+      { key: 'rootHash', label: 'Checkpoint Root Hash', type: 'string' },
+      { key: 'checkpoint', label: 'Signed Checkpoint', type: 'string' },
+      { key: 'logOrigin', label: 'Log Origin', type: 'string' },
+      { key: 'verifierKey', label: 'Verifier Key Used', type: 'string' },
+      { key: 'checkpointVerified', label: 'Checkpoint Signature Verified', type: 'boolean' },
+      { key: 'checkpointKeySource', label: 'Verifier Key Source', type: 'string' },
+      { key: 'checkpointProblem', label: 'Checkpoint Problem', type: 'string' },
       { key: 'message', label: 'Result Message', type: 'string', required: true },
       { key: 'verifiedAt', label: 'Verified At', type: 'datetime', required: true },
     ],

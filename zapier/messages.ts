@@ -137,3 +137,7 @@ export const batchBodyTooLargeMessage = (bytes: number, max: number): string =>
 /** A search criterion the contract's list query refuses (e.g. longer than any stored value can be). */
 export const searchCriterionMessage = (contractMessage: string): string =>
   `${sentence(capitalized(withFieldLabels(contractMessage)))} Correct it in this step.`;
+
+/** A Trusted Verifier Key that is not a C2SP verifier key. */
+export const trustedKeyMessage = (reason: string): string =>
+  `Trusted Verifier Key is not a verifier key (${reason}). Copy it exactly as your administrator published it, e.g. audit.example.com+1a2b3c4d+AQ…, or leave it empty.`;

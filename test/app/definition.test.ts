@@ -200,6 +200,16 @@ describe('app definition: Zapier integration checks judged offline', () => {
     }
   });
 
+  it('D008: every help link to docs/zapier.md (any field) points at a section that exists', () => {
+    const doc = readFileSync(join(ROOT, 'docs/zapier.md'), 'utf8');
+    const anchors = new Set([...doc.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) => (heading ?? '').toLowerCase().replace(/[^\w\s-]/g, '').trim().replace(/\s/g, '-')));
+    const links = allFields().flatMap((field) => [...(field.helpText ?? '').matchAll(/\]\(([^)\s]+)\)/g)].map(([, url]) => url ?? ''));
+    expect(links.length).toBeGreaterThan(4);
+    for (const url of links.filter((link) => link.startsWith(ZAPIER_DOCS_URL))) {
+      expect({ url, anchorExists: anchors.has(url.split('#')[1] ?? '') }).toEqual({ url, anchorExists: true });
+    }
+  });
+
   it('D007: every URL in the definition is https, except the loopback example of local development', () => {
     const urls = strings(definition).flatMap(([path, value]) => [...value.matchAll(/\bhttps?:\/\/[^\s)`'"]+/g)].map(([url]) => [path, url]));
     expect(urls.length).toBeGreaterThan(5);

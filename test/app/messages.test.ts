@@ -75,6 +75,7 @@ const SCENARIOS: [string, () => Promise<unknown>][] = [
   ['subscribe without target URL', () => appTester(instant.performSubscribe, { authData, inputData: {} })],
   ['delivery without entry', () => appTester(instant.perform, { authData, inputData: {}, cleanedRequest: { nope: 1 } })],
   ['verify range reversed', () => appTester(verify, { authData, inputData: { fromSequence: 5, toSequence: 2 } })],
+  ['verify with a Trusted Verifier Key that is not a key', () => appTester(verify, { authData, inputData: { trustedVerifierKey: 'audit+zz+AQ' } })],
   ['verify sequence not a number', () => appTester(verify, { authData, inputData: { fromSequence: -1 } })],
   ['trigger against JSON of another API', () => {
     nock(NOCK_BASE_URL).get(PATHS.entries).query(true).reply(200, { items: [] });

@@ -106,7 +106,7 @@ describe('zapier-platform CLI (offline)', () => {
     expect(created).toMatchObject({ actorId: 'ada@example.com', action: 'REFUND_ISSUED', details: { amount: 120.5, currency: 'EUR' }, sequence: 1, detailsOmitted: false });
     expect(created.entryUrl).toBe(`${server.baseUrl}/api/getEntryById?entryId=${created.id}`);
     expect(outputs.get('create log_entries')).toMatchObject({ count: 2, storedCount: 2, results: [{ line: 1, sequence: 2 }, { line: 2, sequence: 3 }] });
-    expect(outputs.get('create verify_audit_trail')).toMatchObject({ applicationId, valid: true, checked: 3 });
+    expect(outputs.get('create verify_audit_trail')).toMatchObject({ applicationId, valid: true, checked: 3, treeSize: 3, checkpointVerified: true });
     expect(outputs.get('search find_log_entries')).toEqual([expect.objectContaining({ id: created.id, idempotencyKey: 'refund-inv_123-1' })]);
     expect(outputs.get('search find_entry_by_id')).toEqual([created]);
     expect(outputs.get('trigger new_log_entry')).toEqual([expect.objectContaining({ id: created.id })]);

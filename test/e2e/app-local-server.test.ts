@@ -208,8 +208,14 @@ describe('Zapier app against the local reference server', () => {
     const whole = await appTester(verifyAuditTrail, { authData: tenant, inputData: {} });
     expect(whole).toMatchObject({ applicationId: tenant.applicationId, valid: true, checked: 3, reason: null });
     expect(whole.lastHash).toMatch(/^[0-9a-f]{64}$/);
+    // The service signs a checkpoint of its Merkle tree: attached, and verified with the key it reports ...
+    expect(whole).toMatchObject({ treeSize: 3, checkpointVerified: true, checkpointKeySource: 'reported', logOrigin: expect.stringMatching(new RegExp(`/app/${tenant.applicationId}$`)) });
+    expect(whole.checkpoint).toMatch(/\n3\n[A-Za-z0-9+/]{43}=\n\n— /);
     const range = await appTester(verifyAuditTrail, { authData: tenant, inputData: { fromSequence: 2, toSequence: 3 } });
     expect(range).toMatchObject({ valid: true, checked: 2, lastHash: whole.lastHash });
+    // ... and with that key pinned as the Trusted Verifier Key.
+    const pinned = await appTester(verifyAuditTrail, { authData: tenant, inputData: { trustedVerifierKey: whole.verifierKey ?? '' } });
+    expect(pinned).toMatchObject({ checkpointVerified: true, checkpointKeySource: 'trusted', treeSize: 3 });
   });
 
   it('poll and search responses stay under Zapier\'s 6 MB limit: 100 entries with 60 KB details', async () => {
