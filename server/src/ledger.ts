@@ -6,7 +6,7 @@
  * merkle.ts), the very code SDK users verify with.
  */
 import { entryFields, type Entry, type Receipt, type StoredEntry } from '@audit-trail/sdk/contract';
-import { HASH_VERSION, chainHash, leafHash, sameCallerEntry, standaloneHash } from '@audit-trail/sdk/contract';
+import { HASH_VERSION, chainHash, entryHashes, sameCallerEntry } from '@audit-trail/sdk/contract';
 import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
 import type { Store } from './store/repositories.js';
@@ -83,7 +83,8 @@ export function appendEntries(
       const sequence = head.sequence + 1;
       // Version 2 hashes every field a user can read or search by, the idempotency key and sequence included.
       const fields = { id: uuidv7(), applicationId, timestamp: now().toISOString(), ...callerFields, sequence, hashVersion: HASH_VERSION };
-      const standalone = standaloneHash(fields);
+      // One canonical serialisation for the chain's standalone hash and the tree's leaf hash.
+      const { standaloneHash: standalone, leafHash } = entryHashes(fields);
       const entry: StoredEntry = {
         ...fields,
         previousHash: head.hash,
@@ -91,7 +92,7 @@ export function appendEntries(
         standaloneHash: standalone,
       };
       await repository.insert(entry);
-      if (merkleTree) tree.append(leafHash(entry));
+      if (merkleTree) tree.append(leafHash);
       if (key !== undefined) seenKeys.set(key, entry);
       head = { sequence, hash: entry.hash };
       return { status: 'stored', entry };

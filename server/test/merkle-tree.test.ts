@@ -3,7 +3,8 @@
  * Certificate Transparency reference vectors, by the RFC's recursive definition, by a second verifier written from
  * the RFC's text (support/rfc9162-verifier.ts), and by the SDK's verifier; tampered proofs fail both verifiers.
  */
-import { EMPTY_TREE_ROOT, leafHashOfBytes, verifyConsistency, verifyInclusion } from '../../sdk/src/contract/merkle.js';
+import { EMPTY_TREE_ROOT, entryHashes, leafHash, leafHashOfBytes, verifyConsistency, verifyInclusion } from '../../sdk/src/contract/merkle.js';
+import { canonicalEntry, standaloneHash, HASH_VERSION } from '../../sdk/src/contract/chain.js';
 import { TreeAppender, consistencyProof, frontierRefs, inclusionProof, treeRoot, type NodeReader } from '../src/merkle/tree.js';
 import { rfcTreeHash, rfcVerifyConsistency, rfcVerifyInclusion } from './support/rfc9162-verifier.js';
 
@@ -173,5 +174,29 @@ describe('every proof of every tree up to 70 leaves', () => {
     expect(verifyInclusion(0, 5, leaves[0] as Buffer, inclusionProof(0, 5, read).slice(1), root)).toEqual({ ok: false, failure: 'bad_proof_size' });
     expect(() => inclusionProof(5, 5, read)).toThrow(RangeError);
     expect(() => consistencyProof(6, 5, read)).toThrow(RangeError);
+  });
+});
+
+describe('leaf hashes of entries', () => {
+  test("are SHA-256(0x00 || the chain's canonical bytes); entryHashes gives the chain's standaloneHash from the same bytes", () => {
+    const entry = {
+      id: '00000000-0000-4000-8000-000000000001',
+      applicationId: 'app',
+      timestamp: '2026-01-31T12:00:00.000Z',
+      actorId: 'ada',
+      action: 'LOGIN',
+      details: { b: 1, a: 'é' },
+      actorDisplayName: null,
+      actorRoles: null,
+      entityType: null,
+      entityId: null,
+      occurredAt: null,
+      ip: null,
+      idempotencyKey: 'k1',
+      sequence: 7,
+      hashVersion: HASH_VERSION,
+    };
+    expect(leafHash(entry).equals(leafHashOfBytes(Buffer.from(canonicalEntry(entry), 'utf8')))).toBe(true);
+    expect(entryHashes(entry)).toEqual({ standaloneHash: standaloneHash(entry), leafHash: leafHash(entry) });
   });
 });

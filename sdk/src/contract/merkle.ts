@@ -32,6 +32,18 @@ export function leafHash(entry: HashedEntry): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(canonicalEntry(entry), 'utf8').digest();
 }
 
+/**
+ * The entry's `standaloneHash` (chain.ts: `SHA-256(canonical)`, hex) and its leaf hash, from ONE canonical
+ * serialisation: canonicalising is most of an append's hashing cost, so the ledger does it once for both.
+ */
+export function entryHashes(entry: HashedEntry): { standaloneHash: string; leafHash: Buffer } {
+  const canonical = Buffer.from(canonicalEntry(entry), 'utf8');
+  return {
+    standaloneHash: createHash('sha256').update(canonical).digest('hex'),
+    leafHash: createHash('sha256').update(LEAF_PREFIX).update(canonical).digest(),
+  };
+}
+
 /** `SHA-256(0x01 || left || right)`: the hash of an interior node. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
