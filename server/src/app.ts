@@ -15,6 +15,7 @@ import { registerEntryRoutes } from './routes/entries.js';
 import { registerHookRoutes } from './routes/hooks.js';
 import { registerLogRoutes } from './routes/log.js';
 import { registerMerkleRoutes } from './routes/merkle.js';
+import { GroupCommit } from './group-commit.js';
 import { CheckpointSigner } from './merkle/checkpoints.js';
 import { loadSigningKey } from './merkle/signing-key.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
@@ -30,6 +31,11 @@ export interface ServerOptions {
   store?: Store;
   /** Fastify's logger option. @default false */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Log a line per request and per reply (Fastify's request logging). Off by default: on the append routes it
+   * cost more CPU than the append itself; errors and server events are logged either way. @default false
+   */
+  requestLogging?: boolean;
   /** Webhook delivery: retry delays, timeout, concurrency. */
   webhooks?: HookDispatcherOptions;
   /**
@@ -79,11 +85,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const app = Fastify({
     logger: loggerOption(options.logger ?? false),
     bodyLimit: LIMITS.bodyBytes,
+    disableRequestLogging: !(options.requestLogging ?? false),
     // Path segments carry actor ids and actions of up to 256 characters, percent-encoded up to 9 bytes each.
     routerOptions: { maxParamLength: 4096 },
   });
   const dispatcher = new HookDispatcher(store.hooks, app.log, options.webhooks);
-  const context: ServerContext = { store, dispatcher, checkpoints };
+  const context: ServerContext = { store, appends: new GroupCommit(store), dispatcher, checkpoints };
   app.decorate('store', store);
   app.decorate('checkpoints', checkpoints);
   app.decorate('hooks', dispatcher);

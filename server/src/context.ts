@@ -1,4 +1,5 @@
 /** What route modules need from the server, handed to them explicitly. */
+import type { GroupCommit } from './group-commit.js';
 import type { HookDispatcher } from './hooks/dispatcher.js';
 import type { CheckpointSigner } from './merkle/checkpoints.js';
 import type { Store } from './store/repositories.js';
@@ -6,6 +7,8 @@ import type { Store } from './store/repositories.js';
 /** The server's shared services. */
 export interface ServerContext {
   store: Store;
+  /** Appends entries; concurrent appends to one application share a transaction. */
+  appends: GroupCommit;
   dispatcher: HookDispatcher;
   /** Signs every application's checkpoints with the service's key. */
   checkpoints: CheckpointSigner;

@@ -70,8 +70,7 @@ async function serve(dataDir: string, env: Env = {}): Promise<Serving> {
     });
     child.on('exit', (code) => fail(new Error(`serve exited with ${code}: ${stderr}`)));
   });
-  // The credential lines follow the listening line in the same write burst; give them a moment.
-  await new Promise((done) => setTimeout(done, 100));
+  // serve prints its start-up lines (credentials included) in the same write as the listening line.
   const vars: Env = {};
   for (const match of stdout.matchAll(/^export (AUDIT_TRAIL_[A-Z_]+)=(.*)$/gm)) vars[match[1] as string] = unquote(match[2] as string);
   vars['AUDIT_TRAIL_BASE_URL'] = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;

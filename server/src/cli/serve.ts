@@ -36,9 +36,12 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   const dataDir = resolve(options.data ?? env[ENV.dataDir] ?? CLI_DEFAULTS.dataDir);
   const seed = credentialsFromEnv(env);
   const signingKeyFile = options['signing-key'] ?? env[ENV.signingKeyFile];
+  const logLevel = env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel;
   const app = await buildServer({
     dataDir,
-    logger: { level: env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel },
+    logger: { level: logLevel },
+    // A line per request only when asked for detail: at info level the append routes stay unlogged (errors still are).
+    requestLogging: logLevel === 'debug' || logLevel === 'trace',
     ...(env[ENV.signingKey] ? { signingKey: env[ENV.signingKey] } : {}),
     ...(signingKeyFile ? { signingKeyFile } : {}),
     ...(env[ENV.logName] ? { signingKeyName: env[ENV.logName] } : {}),
@@ -58,17 +61,19 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   }
   const address = app.server.address() as AddressInfo;
   const baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  out(`Audit Trail server listening on ${baseUrl} (data: ${app.store.location})`);
+  // The start-up lines go out as one write, so that whoever reads up to "listening" has read them all.
+  const lines = [`Audit Trail server listening on ${baseUrl} (data: ${app.store.location})`];
   // Clients pin this key (AUDIT_TRAIL_VERIFIER_KEY) to check checkpoints; it is public.
-  out(`Checkpoint verifier key: ${app.checkpoints.verifierKey}`);
+  lines.push(`Checkpoint verifier key: ${app.checkpoints.verifierKey}`);
   if (created) {
-    out('First start: created an organization and an application. The server will not show the secret again:');
-    for (const line of exportLines(created, baseUrl)) out(line);
+    lines.push('First start: created an organization and an application. The server will not show the secret again:');
+    lines.push(...exportLines(created, baseUrl));
     // So that a second terminal needs no copy-paste: `source .data/credentials.env`. Owner-only, like an ssh key.
     const file = join(dataDir, CREDENTIALS_FILE);
     writeFileSync(file, `${exportLines(created, baseUrl).join('\n')}\n`, { mode: 0o600 });
-    out(`Saved to ${relative(process.cwd(), file) || file} (mode 600): \`source ${relative(process.cwd(), file) || file}\` in another shell.`);
+    lines.push(`Saved to ${relative(process.cwd(), file) || file} (mode 600): \`source ${relative(process.cwd(), file) || file}\` in another shell.`);
   }
+  out(lines.join('\n'));
   return new Promise((done) => {
     const stop = (signal: NodeJS.Signals) => {
       app.log.info({ signal }, 'shutting down');

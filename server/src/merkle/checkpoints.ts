@@ -20,6 +20,8 @@ export interface SignedTreeHead {
 
 /** Signs checkpoints with one key for every application of the service. */
 export class CheckpointSigner {
+  readonly #lastSigned = new Map<string, { treeSize: number; root: Buffer; signed: SignedTreeHead }>();
+
   /** The verifier key (`<name>+<key id>+<base64 key>`) clients pin or trust on first use. */
   readonly verifierKey: string;
 
@@ -41,6 +43,16 @@ export class CheckpointSigner {
 
   /** The signed checkpoint of an application's tree head. */
   sign(applicationId: string, head: TreeHead): SignedTreeHead {
+    // Appends committed together share one tree head: sign it once (Ed25519 is deterministic, so this is exact).
+    const last = this.#lastSigned.get(applicationId);
+    if (last && last.treeSize === head.size && last.root.equals(head.root)) return last.signed;
+    const signed = this.#sign(applicationId, head);
+    if (this.#lastSigned.size >= 10_000) this.#lastSigned.clear();
+    this.#lastSigned.set(applicationId, { treeSize: head.size, root: head.root, signed });
+    return signed;
+  }
+
+  #sign(applicationId: string, head: TreeHead): SignedTreeHead {
     const origin = this.origin(applicationId);
     const text = formatCheckpoint({ origin, treeSize: head.size, rootHash: head.root });
     return {

@@ -8,7 +8,7 @@ import { callerApplication } from '../auth/authenticate.js';
 import { isJsonRequest, jsonTextProblemsOf, type JsonProblemsConfig } from '../body-parsers.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { appendEntries, receiptOf, replayReceiptOf } from '../ledger.js';
+import { receiptOf, replayReceiptOf } from '../ledger.js';
 
 /** Whether the request asked for a compact batch reply (`Prefer: return=minimal`, RFC 7240). */
 function prefersMinimal(headers: FastifyRequest['headers']): boolean {
@@ -20,12 +20,12 @@ function prefersMinimal(headers: FastifyRequest['headers']): boolean {
 /** Response header marking a reply that returns an earlier receipt instead of storing again. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
-export function registerLogRoutes(app: FastifyInstance, { store, dispatcher, checkpoints }: ServerContext): void {
+export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, checkpoints }: ServerContext): void {
   const logOne = async (request: FastifyRequest<{ Params: LogRouteParams }>, reply: FastifyReply) => {
     const application = callerApplication(request);
     const serialized = serializeEntry(entryFromLogRequest(request.params, request.headers, request.body));
     if (isValidationIssue(serialized)) throw new ApiError(serialized.code, serialized.message, serialized.field);
-    const { outcomes, treeHead } = await appendEntries(store, application.id, [serialized.entry]);
+    const { outcomes, treeHead } = await appends.append(application.id, [serialized.entry]);
     const [outcome] = outcomes;
     if (!outcome) throw new Error('append returned no outcome for a valid entry');
     if (outcome.status === 'rejected') throw new ApiError(outcome.issue.code, outcome.issue.message, outcome.issue.field);
@@ -74,7 +74,7 @@ export function registerLogRoutes(app: FastifyInstance, { store, dispatcher, che
       const serialized = serializeEntry(value);
       return isValidationIssue(serialized) ? serialized : serialized.entry;
     });
-    const { outcomes, treeHead } = await appendEntries(store, application.id, items);
+    const { outcomes, treeHead } = await appends.append(application.id, items);
     // One signature for the whole batch: every receipt carries the same checkpoint, which covers them all.
     const checkpoint = checkpoints.sign(application.id, treeHead);
     const stored: StoredEntry[] = [];
