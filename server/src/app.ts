@@ -11,6 +11,7 @@ import type { ServerContext } from './context.js';
 import { installErrorHandlers } from './error-handler.js';
 import { HookDispatcher, type HookDispatcherOptions } from './hooks/dispatcher.js';
 import { registerAccountRoutes } from './routes/account.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerEntryRoutes } from './routes/entries.js';
 import { registerHookRoutes } from './routes/hooks.js';
 import { registerLogRoutes } from './routes/log.js';
@@ -103,6 +104,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
 
   registerOpenApiRoute(app);
+  registerConsoleRoutes(app);
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate(new CredentialVerifier(store.tenants), store.tenants));
     registerLogRoutes(api, context);
