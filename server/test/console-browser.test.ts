@@ -168,6 +168,9 @@ describe('web console in Chromium', () => {
   test('sign-in keeps the secret out of URLs, cookies and localStorage; a wrong secret says what to do', async () => {
     const { context, page, watch } = await openConsole();
     await expect(page.getByRole('heading', { name: 'Sign in to the audit trail' }).isVisible()).resolves.toBe(true);
+    // Signed out, only the form shows: no navigation, no sign-out.
+    expect(await page.getByRole('navigation', { name: 'Console' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
     await screenshot(page, 'sign-in-desktop');
     await signIn(page, { ...server.credentials, apiSecret: 'wrong-secret' });
     await page.getByText('was not accepted').waitFor();
