@@ -48,7 +48,15 @@ let db: DatabaseSync;
 let seeded: StoredEntry[] = [];
 
 async function listAll(credentials: Credentials): Promise<StoredEntry[]> {
-  return (await api<ListResponse>(server, `${PATHS.entries}?order=asc&limit=1000`, { credentials })).body.entries;
+  const all: StoredEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const page: ListResponse = (await api<ListResponse>(server, `${PATHS.entries}?order=asc&limit=1000${query}`, { credentials })).body;
+    all.push(...page.entries);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return all;
 }
 
 async function logBatch(entries: Entry[]): Promise<void> {
@@ -362,9 +370,10 @@ describe('web console in Chromium', () => {
     expect(await page.locator('.verify-result').textContent()).toContain(bySequence(36).hash);
     await screenshot(page, 'verify-ok-desktop');
 
-    // Someone with disk access edits entry 5's details.
+    // Someone with disk access edits entry 5's details and deletes entry 20.
     const victim = bySequence(5);
     db.prepare('UPDATE entries SET details = ? WHERE id = ?').run(JSON.stringify({ step: 500, note: 'quietly changed' }), victim.id);
+    db.prepare('DELETE FROM entries WHERE id = ?').run(bySequence(20).id);
     await page.getByRole('button', { name: 'Verify the whole chain' }).click();
     await page.getByText('✗ The chain is broken').waitFor();
     const result = (await page.locator('.verify-result').textContent()) ?? '';
@@ -372,6 +381,8 @@ describe('web console in Chromium', () => {
     expect(result).toContain('standalone_hash_mismatch');
     expect(result).toContain('its content was changed after it was recorded');
     expect(result).toContain('4 of 36 entries before it verified');
+    // The second break is listed too, not hidden behind the first.
+    expect(result).toContain('Further breaks (1):entry #21: sequence_gap');
     await screenshot(page, 'verify-broken-desktop');
     await page.setViewportSize(PHONE);
     await screenshot(page, 'verify-broken-phone');
@@ -379,6 +390,35 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: 'entry #5' }).click();
     await page.getByRole('heading', { name: /^Entry #5/ }).waitFor();
     expect(await page.locator('pre.details').textContent()).toContain('quietly changed');
+    await expectNothingRan(page, watch);
+    await context.close();
+  });
+
+  test('a long chain is verified in ranges: a break on a range boundary and removed newest entries are both found', async () => {
+    const long = await server.createTenant('Long');
+    for (let batch = 0; batch < 3; batch += 1) {
+      const entries = Array.from({ length: batch < 2 ? 500 : 100 }, (_, i) => ({ actorId: 'svc', action: 'SYNC', details: { n: batch * 500 + i + 1 } }));
+      expect((await api(server, PATHS.batch, { body: { entries }, credentials: long })).status).toBe(200);
+    }
+    const chain = await listAll(long);
+    expect(chain).toHaveLength(1100);
+    const idAt = (sequence: number): string => chain[sequence - 1]?.id ?? '';
+    const { context, page, watch } = await openConsole();
+    await signedIn(page, long);
+    await page.getByRole('link', { name: 'Verify' }).click();
+    await page.getByRole('button', { name: 'Verify the whole chain' }).click();
+    await page.getByText('✓ The chain verifies').waitFor();
+    await page.getByText('Checked 1100 of 1100 entries').waitFor();
+    expect(await page.locator('.verify-result').textContent()).toContain(chain[1099]?.hash ?? 'the head hash');
+    // Entry 501 opens the second range (500 a range here): its check must still run against entry 500.
+    db.prepare('UPDATE entries SET details = ? WHERE id = ?').run(JSON.stringify({ n: -1 }), idAt(501));
+    db.prepare('DELETE FROM entries WHERE id IN (?, ?)').run(idAt(1099), idAt(1100));
+    await page.getByRole('button', { name: 'Verify the whole chain' }).click();
+    await page.getByText('✗ The chain is broken').waitFor();
+    const result = (await page.locator('.verify-result').textContent()) ?? '';
+    expect(result).toContain('First break: entry #501.');
+    expect(result).toContain('500 of 1098 entries before it verified');
+    expect(result).toContain('Further breaks (1):position #1099 (no entry is stored there any more): entries_missing');
     await expectNothingRan(page, watch);
     await context.close();
   });
