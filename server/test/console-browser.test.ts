@@ -4,6 +4,7 @@
  * file and see the break. Screenshots of every view at desktop and phone width go to test-output/console/
  * (ignored by git); with UPDATE_CONSOLE_SCREENSHOTS=1 they also replace docs/console/*.png (linked from the README).
  */
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -161,6 +162,15 @@ const rows = (page: Page) => page.locator('table.entries tbody tr');
 const sequencesShown = async (page: Page): Promise<number[]> =>
   (await page.locator('table.entries tbody td.num').allTextContents()).map(Number);
 
+/** A verifier key of another signer, as a viewer might have pinned from elsewhere. */
+function otherVerifierKey(): string {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const material = Buffer.concat([Buffer.of(1), Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url')]);
+  const name = 'elsewhere.example/log';
+  const keyId = createHash('sha256').update(`${name}\n`).update(material).digest().subarray(0, 4);
+  return `${name}+${keyId.toString('hex')}+${material.toString('base64')}`;
+}
+
 /** `HH:MM` of a stored UTC time in {@link ZONE}. */
 function zoneClock(iso: string): string {
   const shifted = new Date(Date.parse(iso) + ZONE_OFFSET_MS);
@@ -308,11 +318,24 @@ describe('web console in Chromium', () => {
     }
     expect(await page.locator('pre.details').textContent()).toBe(JSON.stringify(entry.details, null, 2));
     expect(await page.locator('time').first().getAttribute('title')).toBe(`${entry.timestamp} (stored, UTC)`);
-    await page.getByText('does not publish signed checkpoints yet').waitFor();
+    // Proof: the first time, the console shows the key the server reports and asks to pin it.
+    await page.getByRole('button', { name: 'Pin this key and check' }).waitFor();
+    expect(await page.locator('.proof code.hash').first().textContent()).toBe(server.app.checkpoints.verifierKey);
+    await page.getByRole('button', { name: 'Pin this key and check' }).click();
+    await page.getByText('✓ Proven in your browser').waitFor();
+    expect(await page.locator('.proof').textContent()).toContain(`Entry #12, as shown on this page, is leaf 11 of the tree of 36 entries`);
+    expect(await page.evaluate(`localStorage.getItem('audit-trail-console-pinned-verifier-key')`)).toBe(server.app.checkpoints.verifierKey);
     await screenshot(page, 'entry-desktop');
     await page.setViewportSize(PHONE);
     await screenshot(page, 'entry-phone');
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+
+    // A different pinned key (say, the real one, while this server signs with another) fails the check.
+    await page.evaluate(`localStorage.setItem('audit-trail-console-pinned-verifier-key', ${JSON.stringify(otherVerifierKey())})`);
+    await page.reload();
+    await page.getByText('✗ Not proven').waitFor();
+    expect(await page.locator('.proof').textContent()).toContain('The checkpoint is not signed by the pinned key');
+    expect(await page.locator('.proof').textContent()).toContain('The server now reports a different checkpoint key');
 
     await page.setViewportSize(DESKTOP);
     await page.goto(`${server.baseUrl}/#/entry/${bySequence(33).id}`);
@@ -389,7 +412,12 @@ describe('web console in Chromium', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await page.getByRole('link', { name: 'entry #5' }).click();
     await page.getByRole('heading', { name: /^Entry #5/ }).waitFor();
-    expect(await page.locator('pre.details').textContent()).toContain('quietly changed');
+    expect(await page.locator('pre.details').first().textContent()).toContain('quietly changed');
+    // The browser's own check: the entry as stored now is not in the tree the pinned key signed.
+    await page.getByRole('button', { name: 'Pin this key and check' }).click();
+    await page.getByText('✗ Not proven').waitFor();
+    expect(await page.locator('.proof').textContent()).toContain('its content no longer matches its standalone hash');
+    await screenshot(page, 'entry-tampered-desktop');
     await expectNothingRan(page, watch);
     await context.close();
   });
