@@ -410,13 +410,14 @@ describe('web console in Chromium', () => {
     await page.setViewportSize(PHONE);
     await screenshot(page, 'verify-broken-phone');
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await page.setViewportSize(DESKTOP);
     await page.getByRole('link', { name: 'entry #5' }).click();
     await page.getByRole('heading', { name: /^Entry #5/ }).waitFor();
     expect(await page.locator('pre.details').first().textContent()).toContain('quietly changed');
     // The browser's own check: the entry as stored now is not in the tree the pinned key signed.
     await page.getByRole('button', { name: 'Pin this key and check' }).click();
     await page.getByText('✗ Not proven').waitFor();
-    expect(await page.locator('.proof').textContent()).toContain('its content no longer matches its standalone hash');
+    expect(await page.locator('.proof').textContent()).toContain('not in the tree the pinned key signed, and its content no longer matches its standalone hash');
     await screenshot(page, 'entry-tampered-desktop');
     await expectNothingRan(page, watch);
     await context.close();

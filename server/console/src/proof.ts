@@ -81,8 +81,11 @@ function outcomeView(entry: StoredEntry, outcome: Outcome): HTMLElement {
   }
   return el('div', { class: 'notice error result', role: 'alert' },
     el('h3', {}, '✗ Not proven'),
-    el('p', {}, outcome.included ? 'The proof leads to the signed root, but ' : 'The entry as shown is not in the tree the pinned key signed: it was changed after it was recorded, or the server sent a bad proof. ',
-      outcome.contentMatches ? '' : 'its content no longer matches its standalone hash.'),
+    el('p', {}, outcome.included
+      ? 'The proof leads to the signed root, but the entry\'s content no longer matches its standalone hash.'
+      : outcome.contentMatches
+        ? 'The entry as shown is not in the tree the pinned key signed: the server sent a bad proof, or the entry was replaced together with its hashes.'
+        : 'The entry as shown is not in the tree the pinned key signed, and its content no longer matches its standalone hash: it was changed after it was recorded.'),
     el('p', {}, 'What to do: run Verify, keep a copy of the database, and compare the entry with the receipt or another copy.'),
     checkpoint);
 }
