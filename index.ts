@@ -2,7 +2,7 @@
  * The Audit Trail Zapier app: a table of contents. Each operation lives in its own file, named after its key;
  * shared building blocks are in zapier/, the wire contract in sdk/src/contract.
  */
-import zapier, { defineApp } from 'zapier-platform-core';
+import { defineApp } from './zapier/define.js';
 import packageJson from './package.json';
 import authentication from './authentication.js';
 import { afters, befores } from './middleware.js';
@@ -20,7 +20,8 @@ import recentEntryList from './triggers/recent_entry_list.js';
 
 export default defineApp({
   version: packageJson.version,
-  platformVersion: zapier.version,
+  // The CLI insists on an exact core version in package.json, so this is the version Zapier loads.
+  platformVersion: packageJson.dependencies['zapier-platform-core'],
 
   authentication,
   beforeRequest: [...befores],

@@ -14,6 +14,7 @@ module.exports = {
     // NodeNext sources import './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  globalSetup: '<rootDir>/test/helpers/generate-contract.js',
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

@@ -5,11 +5,12 @@
  */
 import { cpus } from 'node:os';
 import { Report, type Suite } from './harness.js';
+import { coldStartSuite } from './suites/cold-start.js';
 import { deliverySuite } from './suites/delivery.js';
 import { overheadSuite } from './suites/overhead.js';
 import { merkleSuite } from './suites/merkle.js';
 
-const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite];
+const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite, coldStartSuite];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,4 +1,5 @@
-import { defineCreate, defineInputFields, type CreatePerform, type InferInputData } from 'zapier-platform-core';
+import type { CreatePerform, InferInputData } from 'zapier-platform-core';
+import { defineCreate, defineInputFields } from '../zapier/define.js';
 import { PATHS, type ChainBreak, type ChainFailureReason, type VerifyQuery, type VerifyResult } from '@audit-trail/sdk/contract';
 import { getJson, hasProperties } from '../zapier/api.js';
 import { REASON_TEXT } from '../zapier/chain-alert.js';

@@ -1,4 +1,5 @@
-import { defineInputFields, defineSearch, type InferInputData, type SearchPerform } from 'zapier-platform-core';
+import type { InferInputData, SearchPerform } from 'zapier-platform-core';
+import { defineInputFields, defineSearch } from '../zapier/define.js';
 import { applicationField, RECENT_ENTRY_LIST_KEY } from '../zapier/common-fields.js';
 import { baseUrlOf } from '../zapier/connection.js';
 import { capEntries, ENTRY_OUTPUT_FIELDS, entryOutput, type EntryOutput } from '../zapier/entry-output.js';

@@ -1,4 +1,5 @@
-import { defineInputFields, defineSearch, type InferInputData, type SearchPerform } from 'zapier-platform-core';
+import type { InferInputData, SearchPerform } from 'zapier-platform-core';
+import { defineInputFields, defineSearch } from '../zapier/define.js';
 import { LIMITS, listQueryIssue, type ListQuery } from '@audit-trail/sdk/contract';
 import { actionFilter, actorFilter, applicationField, entityIdFilter, entityTypeFilter } from '../zapier/common-fields.js';
 import { entryField } from '../zapier/entry-fields.js';

@@ -1,4 +1,5 @@
-import { defineTrigger, type PollingTriggerPerform } from 'zapier-platform-core';
+import type { PollingTriggerPerform } from 'zapier-platform-core';
+import { defineTrigger } from '../zapier/define.js';
 import { PATHS, type ApplicationsResponse } from '@audit-trail/sdk/contract';
 import { getJson } from '../zapier/api.js';
 import { APPLICATION_LIST_KEY } from '../zapier/common-fields.js';

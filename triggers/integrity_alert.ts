@@ -1,4 +1,5 @@
-import { defineInputFields, defineTrigger, type InferInputData, type PollingTriggerPerform } from 'zapier-platform-core';
+import type { InferInputData, PollingTriggerPerform } from 'zapier-platform-core';
+import { defineInputFields, defineTrigger } from '../zapier/define.js';
 import { PATHS, type VerifyResult } from '@audit-trail/sdk/contract';
 import { getJson, hasProperties } from '../zapier/api.js';
 import { chainAlert, type ChainAlert } from '../zapier/chain-alert.js';

@@ -1,4 +1,5 @@
-import { defineInputFields, defineTrigger, type InferInputData, type PollingTriggerPerform } from 'zapier-platform-core';
+import type { InferInputData, PollingTriggerPerform } from 'zapier-platform-core';
+import { defineInputFields, defineTrigger } from '../zapier/define.js';
 import { actionFilter, actorFilter, applicationField, entityIdFilter, entityTypeFilter } from '../zapier/common-fields.js';
 import { ENTRY_OUTPUT_FIELDS, type EntryOutput } from '../zapier/entry-output.js';
 import { filtersOf, listEntryOutputs, pollSize } from '../zapier/list-entries.js';

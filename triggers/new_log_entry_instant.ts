@@ -1,12 +1,5 @@
-import {
-  defineInputFields,
-  defineTrigger,
-  type InferInputData,
-  type WebhookTriggerPerform,
-  type WebhookTriggerPerformList,
-  type WebhookTriggerPerformSubscribe,
-  type WebhookTriggerPerformUnsubscribe,
-} from 'zapier-platform-core';
+import type { InferInputData, WebhookTriggerPerform, WebhookTriggerPerformList, WebhookTriggerPerformSubscribe, WebhookTriggerPerformUnsubscribe } from 'zapier-platform-core';
+import { defineInputFields, defineTrigger } from '../zapier/define.js';
 import { PATHS, type CreateHookRequest, type HookSubscription, type StoredEntry } from '@audit-trail/sdk/contract';
 import { hasProperties, sendWire } from '../zapier/api.js';
 import { actionFilter, actorFilter, applicationField, entityIdFilter, entityTypeFilter } from '../zapier/common-fields.js';

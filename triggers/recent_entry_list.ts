@@ -1,4 +1,5 @@
-import { defineTrigger, type PollingTriggerPerform } from 'zapier-platform-core';
+import type { PollingTriggerPerform } from 'zapier-platform-core';
+import { defineTrigger } from '../zapier/define.js';
 import { LIMITS } from '@audit-trail/sdk/contract';
 import { RECENT_ENTRY_LIST_KEY } from '../zapier/common-fields.js';
 import { listEntries } from '../zapier/list-entries.js';

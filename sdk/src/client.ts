@@ -6,28 +6,28 @@
  */
 import { inspect } from 'node:util';
 import { ChainVerification, GENESIS_HASH } from './contract/chain.js';
-import {
-  LIMITS,
-  PATHS,
-  type ActionsResponse,
-  type ApplicationsResponse,
-  type AuthCheckResponse,
-  type BatchResponse,
-  type ConsistencyProof,
-  type ConsistencyProofQuery,
-  type InclusionProof,
-  type InclusionProofQuery,
-  type MerkleInfo,
-  type TreeHead,
-  type CreateHookRequest,
-  type Entry,
-  type HookSubscription,
-  type ListQuery,
-  type ListResponse,
-  type Receipt,
-  type StoredEntry,
-  type VerifyQuery,
-  type VerifyResult,
+import { PATHS } from './contract/endpoints.js';
+import { LIMITS } from './contract/limits.js';
+import type {
+  ActionsResponse,
+  ApplicationsResponse,
+  AuthCheckResponse,
+  BatchResponse,
+  ConsistencyProof,
+  ConsistencyProofQuery,
+  InclusionProof,
+  InclusionProofQuery,
+  MerkleInfo,
+  TreeHead,
+  CreateHookRequest,
+  Entry,
+  HookSubscription,
+  ListQuery,
+  ListResponse,
+  Receipt,
+  StoredEntry,
+  VerifyQuery,
+  VerifyResult,
 } from './contract/schemas.js';
 import {
   AuditTrailError,

@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import { HEADERS, type ErrorCode } from './contract/schemas.js';
+import { HEADERS } from './contract/endpoints.js';
+import type { ErrorCode } from './contract/error-codes.js';
 import { readErrorBody } from './contract/error-body.js';
 import type { ValidationIssue } from './contract/validation.js';
 

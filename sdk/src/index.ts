@@ -36,7 +36,8 @@ export type {
   ResponseHeaders,
   ValidationErrorOptions,
 } from './errors.js';
-export { ERROR_CODES, LIMITS } from './contract/schemas.js';
+export { ERROR_CODES } from './contract/error-codes.js';
+export { LIMITS } from './contract/limits.js';
 export type {
   ActionSummary,
   ActionsResponse,

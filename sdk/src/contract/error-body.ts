@@ -2,7 +2,8 @@
  * Reading the `{ error: { code, message, field } }` body of an error reply. The SDK's typed errors and the
  * Zapier app's user-facing messages both start from this one reader.
  */
-import { ERROR_CODES, type ErrorCode, type ErrorDetail } from './schemas.js';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+import type { ErrorDetail } from './schemas.js';
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 

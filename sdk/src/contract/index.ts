@@ -4,9 +4,13 @@
  * encoding, entry validation and the hash recipe. The SDK client, the Zapier app and the reference server all
  * import it from here (`@audit-trail/sdk/contract`); nothing else declares these shapes.
  *
+ * The schemas are exported from their build-time copy (generated/schemas.ts, made from schemas.ts by
+ * `npm run build`): the same TypeBox schema objects, without loading TypeBox, so this entry point stays cheap
+ * for the Zapier app's cold start. schemas.ts remains the one place to change a shape.
+ *
  * @packageDocumentation
  */
-export * from './schemas.js';
+export * from './generated/schemas.js';
 export * from './wire.js';
 export * from './validation.js';
 export * from './query-validation.js';

@@ -4,10 +4,13 @@
  * ({@link ListQuerySchema}, {@link VerifyQuerySchema}) say the shape; this module adds what a schema cannot say
  * (real calendar dates, `fromSequence` ≤ `toSequence`) and words every problem the same way everywhere.
  */
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { ValueErrorType } from '@sinclair/typebox/errors';
-import type { TObject } from '@sinclair/typebox';
-import { LIMITS, ListQuerySchema, VerifyQuerySchema, type ErrorCode, type ListQuery, type VerifyQuery } from './schemas.js';
+import type { TSchema } from '@sinclair/typebox';
+import type { ErrorCode } from './error-codes.js';
+import { ListQuerySchema, VerifyQuerySchema } from './generated/schemas.js';
+import { checkListQuery, checkVerifyQuery } from './generated/validators.js';
+import { LIMITS } from './limits.js';
+import type { ListQuery, VerifyQuery } from './schemas.js';
+import { typeBoxErrors } from './typebox-errors.js';
 import { isIsoDateTime } from './validation.js';
 
 /** A problem with a query: the parameter at fault, a stable code and a message that starts with its name. */
@@ -44,20 +47,14 @@ export function queryParameterMessage(name: string, fallback = 'is invalid'): st
   return rule === undefined ? `${name} ${fallback}` : `${name} must be ${rule}`;
 }
 
-/** Compiled on first use: most processes never check a query, and compiling costs load time. */
-function lazyCheck<T extends TObject>(schema: T): () => TypeCheck<T> {
-  let compiled: TypeCheck<T> | undefined;
-  return () => (compiled ??= TypeCompiler.Compile(schema));
-}
-const listCheck = lazyCheck(ListQuerySchema);
-const verifyCheck = lazyCheck(VerifyQuerySchema);
-
-function schemaIssue<T extends TObject>(check: TypeCheck<T>, value: unknown, unknownKey: string): QueryIssue | undefined {
+/** The first problem of a query with its schema; the check is generated at build time (generated/validators.ts). */
+function schemaIssue(check: (value: unknown) => boolean, schema: TSchema, value: unknown, unknownKey: string): QueryIssue | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { code: 'invalid_field', field: 'query', message: 'query must be an object' };
   }
-  if (check.Check(value)) return undefined;
-  const error = check.Errors(value).First();
+  if (check(value)) return undefined;
+  const { Errors, ValueErrorType } = typeBoxErrors();
+  const error = Errors(schema, value).First();
   const field = error?.path.split('/').filter(Boolean)[0] ?? 'query';
   switch (error?.type) {
     case ValueErrorType.ObjectAdditionalProperties:
@@ -71,7 +68,7 @@ function schemaIssue<T extends TObject>(check: TypeCheck<T>, value: unknown, unk
 
 /** Checks the filters and paging of `GET /api/entries`; the first issue, or `undefined` when the query is valid. */
 export function listQueryIssue(query: unknown): QueryIssue | undefined {
-  const issue = schemaIssue(listCheck(), query, 'is not a filter of the entry list');
+  const issue = schemaIssue(checkListQuery, ListQuerySchema, query, 'is not a filter of the entry list');
   if (issue) return issue;
   for (const field of ['from', 'to'] as const) {
     const value = (query as ListQuery)[field];
@@ -82,7 +79,7 @@ export function listQueryIssue(query: unknown): QueryIssue | undefined {
 
 /** Checks the range of `GET /api/verification/chain`; the first issue, or `undefined` when the query is valid. */
 export function verifyQueryIssue(query: unknown): QueryIssue | undefined {
-  const issue = schemaIssue(verifyCheck(), query, 'is not an option of verification');
+  const issue = schemaIssue(checkVerifyQuery, VerifyQuerySchema, query, 'is not an option of verification');
   if (issue) return issue;
   const { fromSequence, toSequence } = query as VerifyQuery;
   for (const [field, value] of [['fromSequence', fromSequence], ['toSequence', toSequence]] as const) {

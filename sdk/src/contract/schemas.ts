@@ -11,41 +11,22 @@
  * @packageDocumentation
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ERROR_CODES } from './error-codes.js';
+import { ISO_DATE_TIME, LIMITS } from './limits.js';
 
-/** Limits enforced by the SDK before sending and by the server on receipt. */
-export const LIMITS = {
-  /** Maximum length of `actorId`, in characters. */
-  actorId: 256,
-  /** Maximum length of `action`, in characters. */
-  action: 128,
-  /** Maximum length of `actorDisplayName`, in characters. */
-  actorDisplayName: 256,
-  /** Maximum number of `actorRoles`. */
-  actorRoles: 32,
-  /** Maximum length of one role, in characters. */
-  actorRole: 64,
-  /** Maximum length of `entityType`, in characters. */
-  entityType: 128,
-  /** Maximum length of `entityId`, in characters. */
-  entityId: 256,
-  /** Maximum length of `idempotencyKey`, in characters. */
-  idempotencyKey: 128,
-  /** Maximum size of the serialised details, in UTF-8 bytes. */
-  detailsBytes: 64 * 1024,
-  /** Maximum number of entries in one batch request. */
-  batchEntries: 500,
-  /** Maximum size of a request body (one entry or one batch), in bytes. */
-  bodyBytes: 1024 * 1024,
-  /** Maximum page size of the list endpoint. */
-  pageSize: 1000,
-} as const;
+// Only TypeBox schemas and types are declared here: the build turns them into generated/schemas.ts, plain
+// literals the SDK and the Zapier app load without TypeBox (sdk/scripts/generate-contract.cjs). Plain constants
+// and functions live in modules without TypeBox and are re-exported here, so this file still reads as the whole
+// contract.
+export { ISO_DATE_TIME, LIMITS } from './limits.js';
+export { ERROR_CODES, type ErrorCode } from './error-codes.js';
+export { HEADERS, PATHS, PREFER_MINIMAL } from './endpoints.js';
+export { entryFields, type EntryFields } from './entry-fields.js';
 
 /** Printable text: no ASCII control characters (they corrupt logs and headers). */
 const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]+$';
 /** Idempotency keys travel in a header, so they are printable ASCII without spaces. */
 const IDEMPOTENCY_KEY = '^[\\x21-\\x7e]+$';
-/** ISO-8601 date-time with an explicit offset, e.g. `2026-01-31T12:00:00.000Z` (a real calendar date is checked too). */
-export const ISO_DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 
 const text = (maxLength: number, description: string, title: string): TSchema =>
   Type.String({ minLength: 1, maxLength, pattern: PRINTABLE, title, description });
@@ -215,53 +196,6 @@ export const ReceiptSchema = Type.Object(
 /** The receipt the service returns for a recorded entry. */
 export type Receipt = Static<typeof ReceiptSchema>;
 
-/** The fields of a {@link StoredEntry} that come from the caller's {@link Entry}. */
-export type EntryFields = Pick<
-  StoredEntry,
-  'actorId' | 'action' | 'details' | 'actorDisplayName' | 'actorRoles' | 'entityType' | 'entityId' | 'occurredAt' | 'ip' | 'idempotencyKey'
->;
-
-/** The caller's fields of an entry as a {@link StoredEntry} carries them: absent optional fields become `null`. */
-export function entryFields(entry: Entry): EntryFields {
-  return {
-    actorId: entry.actorId,
-    action: entry.action,
-    details: entry.details ?? null,
-    actorDisplayName: entry.actorDisplayName ?? null,
-    actorRoles: entry.actorRoles ?? null,
-    entityType: entry.entityType ?? null,
-    entityId: entry.entityId ?? null,
-    occurredAt: entry.occurredAt ?? null,
-    ip: entry.ip ?? null,
-    idempotencyKey: entry.idempotencyKey ?? null,
-  };
-}
-
-/** Machine-readable error codes, shared by the server's replies and the SDK's errors. */
-export const ERROR_CODES = [
-  'missing_field',
-  'invalid_field',
-  'field_too_long',
-  'details_not_serializable',
-  'details_too_large',
-  'body_too_large',
-  'batch_too_large',
-  'malformed_json',
-  'unsupported_media_type',
-  'unauthorized',
-  'unknown_application',
-  'not_found',
-  'rate_limited',
-  'idempotency_conflict',
-  'internal_error',
-  'invalid_unicode',
-  'invalid_number',
-  'duplicate_key',
-] as const;
-
-/** A machine-readable error code. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
 /** A union of string literals, typed as the union of the values (TypeBox would widen a mapped tuple to `string`). */
 const literals = <const T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
   Type.Unsafe<T[number]>(Type.Union(values.map((value) => Type.Literal(value)), options));
@@ -325,12 +259,6 @@ export const BatchResponseSchema = Type.Object(
 
 /** Response of `POST /api/log/batch`. */
 export type BatchResponse = Static<typeof BatchResponseSchema>;
-
-/**
- * `Prefer` value (RFC 7240) asking `POST /api/log/batch` for a {@link BatchSummary} instead of a receipt per entry.
- * The service confirms with `Preference-Applied: return=minimal`; without it the reply is a full {@link BatchResponse}.
- */
-export const PREFER_MINIMAL = 'return=minimal';
 
 /**
  * Compact response of `POST /api/log/batch` (asked for with `Prefer: return=minimal`): counts, and only the entries
@@ -573,59 +501,6 @@ export const MerkleInfoSchema = Type.Object(
 
 /** Who signs the application's checkpoints, and the tree's size. */
 export type MerkleInfo = Static<typeof MerkleInfoSchema>;
-
-/** API paths. Path segments are URL-encoded with `encodeURIComponent`. */
-export const PATHS = {
-  /** `POST`: record one entry. */
-  log: (actorId: string, action: string): string => `/api/log/${encodeURIComponent(actorId)}/${encodeURIComponent(action)}`,
-  /** `POST`: record one entry about an entity. */
-  logAboutEntity: (actorId: string, action: string, entityType: string, entityId: string): string =>
-    `${PATHS.log(actorId, action)}/${encodeURIComponent(entityType)}/${encodeURIComponent(entityId)}`,
-  /** `POST`: record many entries. */
-  batch: '/api/log/batch',
-  /** `GET`: list entries (newest first, filters, cursor). */
-  entries: '/api/entries',
-  /** `GET ?entryId=`: one entry (LogSentinel's path). */
-  entryById: '/api/getEntryById',
-  /** `GET`: verify the chain. */
-  verifyChain: '/api/verification/chain',
-  /** `GET`: the signed head of the application's Merkle tree. */
-  latestTreeHead: '/api/verification/merkle/latestTreeHead',
-  /** `GET`: an inclusion proof of an entry in a tree size. */
-  inclusionProof: '/api/verification/merkle/proofs/inclusion',
-  /** `GET`: a consistency proof between two tree sizes. */
-  consistencyProof: '/api/verification/merkle/proofs/consistency',
-  /** `GET`: the origin and the verifier key of the application's checkpoints. */
-  merkleInfo: '/api/verification/merkle/info',
-  /** `GET`: check the credentials. */
-  authCheck: '/api/auth/check',
-  /** `GET`: the organization's applications. */
-  applications: '/api/applications',
-  /** `GET`: the distinct actions recently recorded. */
-  actions: '/api/actions',
-  /** `POST`: subscribe a webhook; `DELETE {hooks}/{id}`: unsubscribe. */
-  hooks: '/api/hooks',
-  /** `DELETE`: unsubscribe one webhook. */
-  hook: (id: string): string => `/api/hooks/${encodeURIComponent(id)}`,
-} as const;
-
-/** Header names. HTTP header names are case-insensitive; the server reads them lower-cased. */
-export const HEADERS = {
-  authorization: 'Authorization',
-  applicationId: 'Application-Id',
-  idempotencyKey: 'Idempotency-Key',
-  /** Percent-encoded UTF-8 (`encodeURIComponent`), because header values are Latin-1 on the wire. */
-  actorDisplayName: 'Actor-Display-Name',
-  /** Comma-separated, each role percent-encoded. */
-  actorRoles: 'Actor-Roles',
-  occurredAt: 'Occurred-At',
-  ip: 'Actor-Ip',
-  retryAfter: 'Retry-After',
-  /** RFC 7240: `return=minimal` on a batch asks for a {@link BatchSummary}. */
-  prefer: 'Prefer',
-  /** RFC 7240: the service's confirmation that it applied the preference. */
-  preferenceApplied: 'Preference-Applied',
-} as const;
 
 /** An application of the organization (`GET /api/applications`). */
 export const ApplicationSchema = Type.Object(

@@ -10,9 +10,13 @@
  * rounded). Such values are rejected, never altered.
  */
 import { isIP } from 'node:net';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { EntrySchema, ISO_DATE_TIME, LIMITS, type Entry, type EntryField, type ErrorCode } from './schemas.js';
+import type { ValueError } from '@sinclair/typebox/errors';
+import type { ErrorCode } from './error-codes.js';
+import { EntrySchema } from './generated/schemas.js';
+import { checkEntry } from './generated/validators.js';
+import { ISO_DATE_TIME, LIMITS } from './limits.js';
+import { typeBoxErrors, type TypeBoxErrors } from './typebox-errors.js';
+import type { Entry, EntryField } from './schemas.js';
 
 /** A problem with an entry: which field, a stable code and a message a person can act on. */
 export interface ValidationIssue {
@@ -34,8 +38,6 @@ export interface SerializedEntry {
   bytes: number;
 }
 
-const compiled = TypeCompiler.Compile(EntrySchema);
-
 const FIELD_FORMATS: Partial<Record<EntryField, string>> = {
   occurredAt: 'an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z',
   idempotencyKey: 'printable ASCII without spaces',
@@ -43,7 +45,7 @@ const FIELD_FORMATS: Partial<Record<EntryField, string>> = {
   details: 'text or a JSON object',
 };
 
-function issueFromSchemaError(error: ValueError): ValidationIssue {
+function issueFromSchemaError(error: ValueError, ValueErrorType: TypeBoxErrors['ValueErrorType']): ValidationIssue {
   const segments = error.path.split('/').filter(Boolean);
   const field = (segments[0] ?? 'body') as EntryField | 'body';
   const schema = error.schema as { maxLength?: number; maxItems?: number; minLength?: number };
@@ -201,9 +203,10 @@ const detailsTooLarge = (): ValidationIssue => ({
  * we mint is valid by construction) and before the one serialisation.
  */
 export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string): SerializedEntry | ValidationIssue {
-  if (!compiled.Check(value)) {
-    const first = compiled.Errors(value).First();
-    return first ? issueFromSchemaError(first) : { code: 'invalid_field', field: 'body', message: 'Invalid entry' };
+  if (!checkEntry(value)) {
+    const { Errors, ValueErrorType } = typeBoxErrors();
+    const first = Errors(EntrySchema, value).First();
+    return first ? issueFromSchemaError(first, ValueErrorType) : { code: 'invalid_field', field: 'body', message: 'Invalid entry' };
   }
   const entry =
     mintIdempotencyKey && (value as Entry).idempotencyKey === undefined

@@ -3,7 +3,8 @@
  * calls use these functions, so the format exists once; the server reads it back with its own decoders
  * (server/src/routes/log-request.ts, server/src/auth/basic-authorization.ts), tested against these encoders.
  */
-import { HEADERS, PATHS, type Entry } from './schemas.js';
+import { HEADERS, PATHS } from './endpoints.js';
+import type { Entry } from './schemas.js';
 
 /** Credentials of one application of one organization. */
 export interface Credentials {

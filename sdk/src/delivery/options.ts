@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { LIMITS, type Entry } from '../contract/schemas.js';
+import { LIMITS } from '../contract/limits.js';
+import type { Entry } from '../contract/schemas.js';
 
 /** What `enqueue` does when the queue already holds `maxQueuedEntries` entries or `maxQueuedBytes` bytes. */
 export type OverflowPolicy = 'block' | 'drop' | 'throw';

@@ -1,7 +1,8 @@
 /**
  * Sends one batch and reads the reply into what the publisher must do next. No state, no timers.
  */
-import { HEADERS, PATHS, PREFER_MINIMAL, type BatchResponse, type BatchResult, type BatchSummary } from '../contract/schemas.js';
+import { HEADERS, PATHS, PREFER_MINIMAL } from '../contract/endpoints.js';
+import type { BatchResponse, BatchResult, BatchSummary } from '../contract/schemas.js';
 import { errorFromResponse, headerValue, isAuditTrailError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 import type { Batch } from './batch.js';

@@ -3,7 +3,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse, AxiosStatic } from 'axios';
 import { NetworkError, type NetworkErrorCode } from '../errors.js';
 import { authHeaders, type Credentials, type WireRequest } from '../contract/wire.js';
 import type { SendOptions, Transport, TransportResponse } from './transport.js';
@@ -53,9 +53,18 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   }
 }
 
+/**
+ * axios, loaded on the first request rather than with the SDK: it and its dependencies are about 70 modules, which
+ * would double the SDK's `require` time for applications that create a client at start-up and send later (or
+ * never, in tests with `disabled`).
+ */
+function loadAxios(): AxiosStatic {
+  return require('axios') as AxiosStatic;
+}
+
 /** Sends {@link WireRequest}s with axios; one instance and one pair of keep-alive agents per client. */
 export class AxiosTransport implements Transport {
-  readonly #axios: AxiosInstance;
+  #axios: AxiosInstance | undefined;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
   /** Built once: the Authorization value is the one thing every request shares and must never be logged. */
@@ -70,8 +79,12 @@ export class AxiosTransport implements Transport {
     this.#authHeaders = Object.freeze(authHeaders(options));
     this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
     this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets });
-    this.#axios = axios.create({
-      baseURL: options.baseUrl,
+  }
+
+  /** The axios instance, created on first use (see {@link loadAxios}). */
+  #instance(): AxiosInstance {
+    this.#axios ??= loadAxios().create({
+      baseURL: this.#baseUrl,
       httpAgent: this.#httpAgent,
       httpsAgent: this.#httpsAgent,
       // Every status is a response: the client maps non-2xx to typed errors.
@@ -84,6 +97,7 @@ export class AxiosTransport implements Transport {
       transformResponse: [(data: unknown) => data],
       headers: { Accept: 'application/json' },
     });
+    return this.#axios;
   }
 
   /** Sends one request with the credentials; resolves whatever the status, rejects only with {@link NetworkError}. */
@@ -101,7 +115,7 @@ export class AxiosTransport implements Transport {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
     try {
-      const response = await this.#axios.request<string>({
+      const response = await this.#instance().request<string>({
         method: request.method,
         url: request.path,
         headers: { ...request.headers, ...this.#authHeaders },
