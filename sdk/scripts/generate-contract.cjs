@@ -59,9 +59,16 @@ function loadSchemas() {
   }
 }
 
-/** JavaScript source of a schema value; symbols must be registered ones (TypeBox's `Symbol.for('TypeBox.*')`). */
-function literal(value, where) {
+/**
+ * JavaScript source of a schema value; symbols must be registered ones (TypeBox's `Symbol.for('TypeBox.*')`).
+ * `named(object)` returns the identifier of an object that is written once and shared, or undefined.
+ */
+function literal(value, where, named = () => undefined) {
   if (value === null) return 'null';
+  if (typeof value === 'object') {
+    const name = named(value);
+    if (name !== undefined) return name;
+  }
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -74,16 +81,16 @@ function literal(value, where) {
     case 'bigint':
       return `${value}n`;
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item, i) => literal(item, `${where}[${i}]`)).join(', ')}]`;
+      if (Array.isArray(value)) return `[${value.map((item, i) => literal(item, `${where}[${i}]`, named)).join(', ')}]`;
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         throw new Error(`${where} is a ${value.constructor?.name ?? 'non-plain object'}: only plain data can be generated`);
       }
-      const entries = Object.keys(value).map((key) => `${JSON.stringify(key)}: ${literal(value[key], `${where}.${key}`)}`);
+      const entries = Object.keys(value).map((key) => `${JSON.stringify(key)}: ${literal(value[key], `${where}.${key}`, named)}`);
       for (const symbol of Object.getOwnPropertySymbols(value)) {
         const key = Symbol.keyFor(symbol);
         if (key === undefined) throw new Error(`${where} has an unregistered symbol key ${String(symbol)}`);
-        entries.push(`[Symbol.for(${JSON.stringify(key)})]: ${literal(value[symbol], `${where}[${String(symbol)}]`)}`);
+        entries.push(`[Symbol.for(${JSON.stringify(key)})]: ${literal(value[symbol], `${where}[${String(symbol)}]`, named)}`);
       }
       return `{ ${entries.join(', ')} }`;
     }
@@ -102,6 +109,7 @@ function schemasModule(source, exported) {
   const file = ts.createSourceFile(schemasFile, source, ts.ScriptTarget.ES2022, true);
   const lines = [HEADER, "import type * as Source from '../schemas.js';", ''];
   const types = [];
+  const schemas = [];
   for (const node of file.statements) {
     if (ts.isExportDeclaration(node)) {
       // A re-export (`export { LIMITS } from './limits.js'`): the same, one folder down.
@@ -124,14 +132,64 @@ function schemasModule(source, exported) {
               'generated copy, without TypeBox): move it to a contract module without TypeBox and re-export it.',
           );
         }
-        lines.push(`export const ${name} = ${literal(value, name)} as unknown as typeof Source.${name};`);
+        schemas.push([name, value]);
       }
     } else {
       throw new Error(`schemas.ts: only schemas, types and re-exports may be exported (found: ${node.getText(file).slice(0, 60)}...)`);
     }
   }
+  lines.push(...sharedLiterals(schemas));
   if (types.length > 0) lines.push(`export type { ${types.join(', ')} } from '../schemas.js';`);
   return `${lines.join('\n')}\n`;
+}
+
+const childrenOf = (value) =>
+  Array.isArray(value) ? value : [...Object.keys(value).map((key) => value[key]), ...Object.getOwnPropertySymbols(value).map((key) => value[key])];
+
+/**
+ * `export const` lines of the schemas, keeping object identity: a schema nested in another (ErrorDetail in
+ * ErrorBody) or an object used twice is written once and referred to by name, as in schemas.ts, because
+ * consumers tell the contract's schemas apart by identity (the OpenAPI document writes a `$ref` for a nested one).
+ */
+function sharedLiterals(schemas) {
+  const seen = new Map();
+  const visit = (value) => {
+    if (typeof value !== 'object' || value === null) return;
+    seen.set(value, (seen.get(value) ?? 0) + 1);
+    if (seen.get(value) === 1) childrenOf(value).forEach(visit);
+  };
+  schemas.forEach(([, value]) => visit(value));
+  const names = new Map();
+  for (const [name, value] of schemas) if (!names.has(value)) names.set(value, name);
+  let next = 0;
+  for (const [value, count] of seen) if (count > 1 && !names.has(value)) names.set(value, `shared${next++}`);
+
+  const lines = [];
+  const written = new Set();
+  const exportedNames = new Set(schemas.map(([name]) => name));
+  /** Writes `value` (a named object) after the named objects inside it. */
+  const write = (value) => {
+    if (written.has(value)) return;
+    written.add(value);
+    const name = names.get(value);
+    const inner = [];
+    const named = (object) => {
+      if (object === value || !names.has(object)) return undefined;
+      inner.push(object);
+      return names.get(object);
+    };
+    const text = literal(value, name, named);
+    inner.forEach(write);
+    lines.push(
+      exportedNames.has(name) ? `export const ${name} = ${text} as unknown as typeof Source.${name};` : `const ${name} = ${text};`,
+    );
+  };
+  for (const [name, value] of schemas) {
+    write(value);
+    // The same schema under a second name (`export const B = A`).
+    if (names.get(value) !== name) lines.push(`export const ${name} = ${names.get(value)} as unknown as typeof Source.${name};`);
+  }
+  return lines;
 }
 
 /** The module text of generated/validators.ts. */

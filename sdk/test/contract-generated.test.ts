@@ -24,6 +24,28 @@ describe('generated contract', () => {
     }
   });
 
+  it('shares objects exactly where schemas.ts does (the OpenAPI document turns shared schemas into $refs)', () => {
+    const toGenerated = new Map<object, object>();
+    const toSource = new Map<object, object>();
+    const walk = (a: unknown, b: unknown, where: string): void => {
+      if (typeof a !== 'object' || a === null) return;
+      expect([where, typeof b]).toEqual([where, 'object']);
+      const seen = toGenerated.get(a);
+      if (seen !== undefined) {
+        expect([where, seen === b]).toEqual([where, true]);
+        return;
+      }
+      expect([where, toSource.has(b as object)]).toEqual([where, false]);
+      toGenerated.set(a, b as object);
+      toSource.set(b as object, a);
+      for (const key of [...Object.keys(a), ...Object.getOwnPropertySymbols(a)]) {
+        walk((a as Record<PropertyKey, unknown>)[key], (b as Record<PropertyKey, unknown>)[key], `${where}.${String(key)}`);
+      }
+    };
+    for (const name of names) walk((source as Record<string, unknown>)[name], (generated as Record<string, unknown>)[name], name);
+    expect(toGenerated.size).toBeGreaterThan(names.length);
+  });
+
   it('exports the same names as schemas.ts', () => {
     expect(Object.keys(generated).sort()).toEqual(Object.keys(source).sort());
   });
