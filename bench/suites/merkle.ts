@@ -65,10 +65,10 @@ export const merkleSuite: Suite = {
       const consistencyOps = Array.from({ length: PROOFS }, () => 1 + (sizes.next().value as number));
       const leafOf = new Map<number, Buffer>();
       for (const index of inclusionOps) {
-        leafOf.set(index, await withNodes(store.tree, applicationId, (read) => read(0, index)));
+        leafOf.set(index, await withNodes(store, applicationId, (read) => read(0, index)));
       }
       const firstRoots = new Map<number, Buffer>();
-      for (const size of consistencyOps) firstRoots.set(size, await withNodes(store.tree, applicationId, (read) => treeRoot(size, read)));
+      for (const size of consistencyOps) firstRoots.set(size, await withNodes(store, applicationId, (read) => treeRoot(size, read)));
 
       const perOp = async (work: () => Promise<void>): Promise<number> => {
         const start = performance.now();
@@ -81,7 +81,7 @@ export const merkleSuite: Suite = {
         inclusionGenerate: () =>
           perOp(async () => {
             inclusionProofs.length = 0;
-            for (const index of inclusionOps) inclusionProofs.push(await withNodes(store.tree, applicationId, (read) => inclusionProof(index, head.size, read)));
+            for (const index of inclusionOps) inclusionProofs.push(await withNodes(store, applicationId, (read) => inclusionProof(index, head.size, read)));
           }),
         inclusionVerify: () =>
           perOp(async () => {
@@ -92,7 +92,7 @@ export const merkleSuite: Suite = {
         consistencyGenerate: () =>
           perOp(async () => {
             consistencyProofs.length = 0;
-            for (const size of consistencyOps) consistencyProofs.push(await withNodes(store.tree, applicationId, (read) => consistencyProof(size, head.size, read)));
+            for (const size of consistencyOps) consistencyProofs.push(await withNodes(store, applicationId, (read) => consistencyProof(size, head.size, read)));
           }),
         consistencyVerify: () =>
           perOp(async () => {

@@ -11,7 +11,7 @@ import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
 import type { Store } from './store/repositories.js';
 import { openTree, type TreeHead } from './merkle/tree-store.js';
-import { TreeAppender } from './merkle/tree.js';
+import { TreeAppender, storedNodes } from './merkle/tree.js';
 import type { SignedTreeHead } from './merkle/checkpoints.js';
 
 /** What happened to one entry of an append. */
@@ -102,7 +102,7 @@ export function appendEntries(
     // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
     await repository.moveHead(applicationId, head);
     if (!merkleTree) return { outcomes, treeHead: { size: head.sequence, root: tree.root() } };
-    await tx.tree.putNodes(applicationId, tree.written);
+    await tx.tree.putNodes(applicationId, storedNodes(tree.written));
     return { outcomes, treeHead: { size: tree.size, root: tree.root() } };
   });
 }

@@ -4,7 +4,7 @@
  */
 import { leafHash } from '@audit-trail/sdk/contract';
 import type { Repositories, Store, TreeNode } from '../store/repositories.js';
-import { MissingTreeNodeError, TreeAppender, frontierRefs, treeRoot, withNodes } from './tree.js';
+import { MissingTreeNodeError, TreeAppender, frontierRefs, readNodes, storedNodes, treeRoot, withNodes } from './tree.js';
 
 /** The head of an application's tree: its size and root. */
 export interface TreeHead {
@@ -30,7 +30,7 @@ async function buildTree(tx: Repositories, applicationId: string, size: number):
       }
       appender.append(leafHash(entry));
     }
-    await tx.tree.putNodes(applicationId, appender.written.splice(0));
+    await tx.tree.putNodes(applicationId, storedNodes(appender.written.splice(0)));
   }
   if (appender.size !== size) {
     throw new MissingTreeNodeError(`cannot build the tree of application ${applicationId}: entries after ${appender.size} are missing`);
@@ -44,7 +44,7 @@ async function buildTree(tx: Repositories, applicationId: string, size: number):
  */
 export async function openTree(tx: Repositories, applicationId: string, size: number): Promise<TreeAppender> {
   const refs = frontierRefs(size);
-  const hashes = await tx.tree.nodes(applicationId, refs);
+  const hashes = await readNodes(tx, applicationId, refs);
   const frontier: TreeNode[] = [];
   for (const [i, ref] of refs.entries()) {
     const hash = hashes[i];
@@ -61,7 +61,7 @@ export async function openTree(tx: Repositories, applicationId: string, size: nu
 export async function readTreeHead(store: Store, applicationId: string): Promise<TreeHead> {
   const head = await store.entries.head(applicationId);
   try {
-    return { size: head.sequence, root: await withNodes(store.tree, applicationId, (read) => treeRoot(head.sequence, read)) };
+    return { size: head.sequence, root: await withNodes(store, applicationId, (read) => treeRoot(head.sequence, read)) };
   } catch (error) {
     if (!(error instanceof MissingTreeNodeError)) throw error;
     return store.transaction(async (tx) => {

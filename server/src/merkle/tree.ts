@@ -3,14 +3,16 @@
  *
  * Storage: the hash of every complete perfect subtree, keyed `(level, index)`: node `(l, i)` is the root of leaves
  * `i * 2^l .. (i + 1) * 2^l - 1` (level 0 holds the leaf hashes). Such a node never changes once written, so
- * - an append writes the new leaf and the subtrees it completes: 2 nodes per entry on average;
+ * - an append writes the subtrees the new leaf completes: 1 node per entry on average. Leaves (level 0) are not
+ *   stored: a leaf hash is recomputed from its entry when a proof or the frontier needs it (at most a few per
+ *   proof), which halves the tree's writes;
  * - the tree of any size `n` is the nodes of its "frontier", one per set bit of `n` (at most 53), from which its
  *   root is folded; an append reads that frontier once per batch;
  * - the hash of any range an RFC proof needs is composed of O(log n) stored nodes, so a proof reads O(log n)
  *   nodes, fetched in one batch ({@link withNodes}).
  */
-import { EMPTY_TREE_ROOT, nodeHash } from '@audit-trail/sdk/contract';
-import type { TreeNode, TreeNodeRef, TreeRepository } from '../store/repositories.js';
+import { EMPTY_TREE_ROOT, leafHash, nodeHash } from '@audit-trail/sdk/contract';
+import type { Repositories, TreeNode, TreeNodeRef } from '../store/repositories.js';
 
 /** Reads stored node `(level, index)`; throws when it is missing. */
 export type NodeReader = (level: number, index: number) => Buffer;
@@ -95,7 +97,7 @@ const key = (level: number, index: number): string => `${level}:${index}`;
  * (hashing placeholders), they are fetched at once, and the second run computes with the real hashes.
  */
 export async function withNodes<T>(
-  repository: TreeRepository,
+  repositories: Pick<Repositories, 'tree' | 'entries'>,
   applicationId: string,
   compute: (read: NodeReader) => T,
 ): Promise<T> {
@@ -106,7 +108,7 @@ export async function withNodes<T>(
     return placeholder;
   });
   const refs = [...wanted.values()];
-  const hashes = await repository.nodes(applicationId, refs);
+  const hashes = await readNodes(repositories, applicationId, refs);
   const found = new Map<string, Buffer>();
   refs.forEach((ref, i) => {
     const hash = hashes[i];
@@ -117,6 +119,33 @@ export async function withNodes<T>(
     if (!hash) throw new MissingTreeNodeError(`tree node (${level}, ${index}) of application ${applicationId} is missing`);
     return hash;
   });
+}
+
+/** The nodes of the tree table that are stored: every level but the leaves. */
+export function storedNodes(nodes: readonly TreeNode[]): TreeNode[] {
+  return nodes.filter((node) => node.level > 0);
+}
+
+/** Reads nodes: levels above 0 from the tree table (one batch), leaves recomputed from their entries. */
+export async function readNodes(
+  repositories: Pick<Repositories, 'tree' | 'entries'>,
+  applicationId: string,
+  refs: readonly TreeNodeRef[],
+): Promise<(Buffer | undefined)[]> {
+  const inner = refs.filter((ref) => ref.level > 0);
+  const innerHashes = inner.length === 0 ? [] : await repositories.tree.nodes(applicationId, inner);
+  const result: (Buffer | undefined)[] = [];
+  let next = 0;
+  for (const ref of refs) {
+    if (ref.level > 0) {
+      result.push(innerHashes[next]);
+      next += 1;
+    } else {
+      const entry = await repositories.entries.findBySequence(applicationId, ref.index + 1);
+      result.push(entry && leafHash(entry));
+    }
+  }
+  return result;
 }
 
 /**

@@ -64,7 +64,7 @@ export function registerMerkleRoutes(app: FastifyInstance, { store, checkpoints 
         throw new ApiError('invalid_field', `entry ${entry.sequence} is not in a tree of ${size} entries`, 'treeSize');
       }
       const index = entry.sequence - 1;
-      const path = await withNodes(store.tree, application.id, (read) => inclusionProof(index, size, read));
+      const path = await withNodes(store, application.id, (read) => inclusionProof(index, size, read));
       return {
         logEntryId: entry.id,
         sequence: entry.sequence,
@@ -85,7 +85,7 @@ export function registerMerkleRoutes(app: FastifyInstance, { store, checkpoints 
       const second = request.query.secondTreeSize === undefined ? latest : checkSize(request.query.secondTreeSize, latest, 'secondTreeSize');
       const first = request.query.firstTreeSize;
       if (first > second) throw new ApiError('invalid_field', `firstTreeSize ${first} is larger than secondTreeSize ${second}`, 'firstTreeSize');
-      const path = await withNodes(store.tree, application.id, (read) => consistencyProof(first, second, read));
+      const path = await withNodes(store, application.id, (read) => consistencyProof(first, second, read));
       return { firstTreeSize: first, secondTreeSize: second, consistencyPath: base64(path) };
     },
   );

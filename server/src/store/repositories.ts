@@ -88,15 +88,18 @@ export interface TreeNodeRef {
   index: number;
 }
 
-/** A stored node of the Merkle tree: the root hash of one complete perfect subtree (server/src/merkle/tree.ts). */
+/**
+ * A node of the Merkle tree: the root hash of one complete perfect subtree (server/src/merkle/tree.ts). Only levels
+ * above 0 are stored; leaves are recomputed from their entries.
+ */
 export interface TreeNode extends TreeNodeRef {
   /** 32-byte SHA-256. */
   hash: Buffer;
 }
 
 /**
- * The Merkle tree of every application (server/src/merkle/tree.ts): the hash of each complete perfect subtree,
- * written in the same transaction as the entries it covers. A node never changes once complete.
+ * The Merkle tree of every application (server/src/merkle/tree.ts): the hash of each complete perfect subtree of
+ * two leaves or more, written in the same transaction as the entries it covers. A node never changes once complete.
  */
 export interface TreeRepository {
   /** The hashes of these nodes, in the same order; `undefined` for a node not stored. */

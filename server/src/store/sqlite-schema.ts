@@ -64,7 +64,8 @@ CREATE INDEX IF NOT EXISTS entries_by_entity ON entries (application_id, entity_
 -- still edit it, which is what the hash chain makes visible.
 
 -- The Merkle tree of each application's entries (server/src/merkle/tree.ts): the hash of every complete perfect
--- subtree, node (level, idx) covering leaves idx * 2^level onwards; leaf i is the entry with sequence i + 1.
+-- subtree of level >= 1, node (level, idx) covering leaves idx * 2^level onwards; leaf i is the entry with
+-- sequence i + 1, its hash recomputed from the entry (leaves are not stored).
 CREATE TABLE IF NOT EXISTS tree_nodes (
   application_id TEXT NOT NULL REFERENCES applications(id),
   level INTEGER NOT NULL,
