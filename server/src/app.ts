@@ -4,14 +4,20 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { LIMITS } from '@audit-trail/sdk/contract';
+import rateLimit from '@fastify/rate-limit';
+import { checkAdminToken } from './auth/admin-token.js';
 import { authenticate } from './auth/authenticate.js';
+import { FailedAuthLimiter } from './auth/failed-auth-limiter.js';
 import { CredentialVerifier } from './auth/credential-verifier.js';
 import { installBodyParsers } from './body-parsers.js';
 import type { ServerContext } from './context.js';
-import { installErrorHandlers } from './error-handler.js';
+import { errorShapeOptions, installErrorHandlers } from './error-handler.js';
 import { HookDispatcher, type HookDispatcherOptions } from './hooks/dispatcher.js';
+import { installBackPressure } from './limits/back-pressure.js';
+import { CONNECTION_LIMITS, DEFAULT_LIMITS, type LimitOptions } from './limits/options.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerConsoleRoutes } from './routes/console.js';
+import { registerAdminRoutes } from './routes/admin.js';
 import { registerEntryRoutes } from './routes/entries.js';
 import { registerHookRoutes } from './routes/hooks.js';
 import { registerLogRoutes } from './routes/log.js';
@@ -37,7 +43,14 @@ export interface ServerOptions {
    * cost more CPU than the append itself; errors and server events are logged either way. @default false
    */
   requestLogging?: boolean;
-  /** Webhook delivery: retry delays, timeout, concurrency. */
+  /**
+   * Enables the admin API (`/api/admin/...`) with this bearer token (at least 32 characters); without it the admin
+   * routes do not exist. `serve` reads AUDIT_TRAIL_ADMIN_TOKEN.
+   */
+  adminToken?: string;
+  /** Back-pressure and failed-authentication limits (see limits/options.ts for the defaults). */
+  limits?: LimitOptions;
+  /** Webhooks: retry delays, timeouts, concurrency per tenant and in all, the cap per application, the target policy. */
   webhooks?: HookDispatcherOptions;
   /**
    * The checkpoint signing key (`PRIVATE+KEY+<name>+<id>+<key>`, see server/src/merkle/signing-key.ts). Every
@@ -63,7 +76,7 @@ declare module 'fastify' {
 }
 
 /** Paths that could carry credentials in logs; pino replaces them. */
-export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers["authorization"]', '*.apiSecret', 'apiSecret'];
+export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers["authorization"]', '*.apiSecret', 'apiSecret', '*.apiKey', 'apiKey', '*.secret', 'secret'];
 
 function loggerOption(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return false;
@@ -82,6 +95,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     ...(options.signingKeyName === undefined ? {} : { name: options.signingKeyName }),
   });
   const checkpoints = new CheckpointSigner(signingKey.name, signingKey.privateKey);
+  if (options.adminToken !== undefined) checkAdminToken(options.adminToken);
   const store = options.store ?? openSqliteStore(options.dataDir as string);
   const app = Fastify({
     logger: loggerOption(options.logger ?? false),
@@ -89,8 +103,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     disableRequestLogging: !(options.requestLogging ?? false),
     // Path segments carry actor ids and actions of up to 256 characters, percent-encoded up to 9 bytes each.
     routerOptions: { maxParamLength: 4096 },
+    requestTimeout: CONNECTION_LIMITS.requestTimeout,
+    keepAliveTimeout: CONNECTION_LIMITS.keepAliveTimeout,
+    http: { maxHeaderSize: CONNECTION_LIMITS.maxHeaderSize },
+    ...errorShapeOptions(),
   });
-  const dispatcher = new HookDispatcher(store.hooks, app.log, options.webhooks);
+  const dispatcher = new HookDispatcher(store, app.log, options.webhooks);
   const context: ServerContext = { store, appends: new GroupCommit(store), dispatcher, checkpoints };
   app.decorate('store', store);
   app.decorate('checkpoints', checkpoints);
@@ -103,10 +121,21 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await store.close();
   });
 
+  await dispatcher.recover();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Only the counting of @fastify/rate-limit is used (createRateLimit): no route is limited as a whole.
+  await app.register(rateLimit, { global: false });
+  const failedAuth = new FailedAuthLimiter(app, {
+    perAddress: limits.failedAuthPerAddress,
+    perOrganization: limits.failedAuthPerOrganization,
+    windowMs: limits.failedAuthWindowMs,
+  });
+  installBackPressure(app, limits.maxAppendsInFlight);
+
   registerOpenApiRoute(app);
   registerConsoleRoutes(app);
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate(new CredentialVerifier(store.tenants), store.tenants));
+    api.addHook('onRequest', authenticate(new CredentialVerifier(store.tenants), store.tenants, failedAuth));
     registerLogRoutes(api, context);
     registerEntryRoutes(api, context);
     registerVerifyRoutes(api, context);
@@ -114,5 +143,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     registerAccountRoutes(api, context);
     registerHookRoutes(api, context);
   });
+  const adminToken = options.adminToken;
+  if (adminToken !== undefined) {
+    await app.register(async (admin) => {
+      registerAdminRoutes(admin, context, { token: adminToken, failuresPerAddress: limits.failedAuthPerAddress, windowMs: limits.failedAuthWindowMs });
+    });
+  }
   return app;
 }

@@ -34,6 +34,18 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   invalid_unicode: { status: 400, message: 'A text is not well-formed Unicode (a lone UTF-16 surrogate or invalid UTF-8)' },
   invalid_number: { status: 400, message: 'A number cannot be stored exactly (not finite, or beyond ±(2^53−1), or more precise than a double)' },
   duplicate_key: { status: 400, message: 'A JSON object has the same key twice' },
+  bad_request: { status: 400, message: 'The request is not valid HTTP' },
+  method_not_allowed: { status: 405, message: 'This route does not take that method' },
+  request_timeout: { status: 408, message: 'The request took too long to arrive' },
+  uri_too_long: { status: 414, message: 'The URL is too long' },
+  headers_too_large: { status: 431, message: 'The request line and headers are too large' },
+  expectation_failed: { status: 417, message: 'Only "Expect: 100-continue" is supported' },
+  service_unavailable: { status: 503, message: 'The server is busy; retry after the delay in Retry-After' },
+  target_not_allowed: { status: 422, message: 'The webhook target is not allowed' },
+  hook_limit_reached: { status: 409, message: 'The application has as many webhook subscriptions as it may have' },
+  invalid_range: { status: 400, message: 'The range is outside the chain' },
+  forbidden: { status: 403, message: 'Not allowed' },
+  conflict: { status: 409, message: 'Already exists' },
 };
 
 /** An error a handler throws on purpose; the error handler turns it into `{ error: { code, message, field? } }`. */

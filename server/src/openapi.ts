@@ -41,6 +41,7 @@ import {
   ConsistencyProofQuerySchema,
   MerkleInfoSchema,
 } from '@audit-trail/sdk/contract';
+import { ADMIN_COMPONENTS, ADMIN_SECURITY_SCHEME, adminPaths } from './openapi-admin.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -109,8 +110,11 @@ const COMMON_ERRORS = {
   '400': errorResponse('Invalid input (`missing_field`, `invalid_field`, `field_too_long`, `malformed_json`, ...)'),
   '401': errorResponse('`unauthorized`: missing or wrong credentials'),
   '403': errorResponse('`unknown_application`: the Application-Id is not an application of the organization'),
+  '405': errorResponse('`method_not_allowed` (with an `Allow` header)'),
+  '429': errorResponse('`rate_limited`: too many failed authentications from this client address or for this organization (`Retry-After`)'),
   '500': errorResponse('`internal_error` (message masked)'),
 };
+const OVERLOADED = { '503': errorResponse('`service_unavailable`: too many appends in flight; retry after `Retry-After` seconds') };
 
 const header = (name: string, description: string) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
 const LOG_HEADERS = [
@@ -143,6 +147,7 @@ function logOperation(withEntity: boolean): Record<string, unknown> {
         '200': { description: 'Idempotent replay: the original receipt, nothing stored', content: json(ref('Receipt')) },
         ...COMMON_ERRORS,
         '413': errorResponse('`body_too_large` or `details_too_large`'),
+        ...OVERLOADED,
       },
     },
   };
@@ -186,6 +191,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             },
             ...COMMON_ERRORS,
             '413': errorResponse(`\`batch_too_large\` (more than ${LIMITS.batchEntries} entries) or \`body_too_large\``),
+            ...OVERLOADED,
             '415': errorResponse('`unsupported_media_type`: the body must be application/json'),
           },
         },
@@ -278,11 +284,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         post: {
           operationId: 'subscribeHook',
           summary: 'Subscribe a webhook: each new matching entry is POSTed (StoredEntry JSON) to targetUrl',
-          description: 'Delivery is asynchronous and retried on network errors and non-2xx replies; a 410 reply removes the subscription.',
+          description:
+            'Delivery is asynchronous, durable across restarts and retried on network errors and non-2xx replies; a 410 reply removes the subscription. ' +
+            'The target must be https and resolve to public addresses only. Each delivery carries `Audit-Trail-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` keyed by the `secret` of the reply (shown once).',
           requestBody: { required: true, content: json(ref('CreateHookRequest')) },
           responses: {
-            '201': { description: 'Subscribed', content: json(ref('HookSubscription')) },
+            '201': { description: 'Subscribed; the reply holds the signing secret, shown only here', content: json(ref('HookSubscription')) },
             ...COMMON_ERRORS,
+            '409': errorResponse('`hook_limit_reached`: the application has as many subscriptions as it may'),
+            '422': errorResponse('`target_not_allowed`: userinfo, plain http, or a host resolving to a loopback, private, link-local, multicast or metadata address'),
             '415': errorResponse('`unsupported_media_type`'),
           },
           callbacks: {
@@ -298,13 +308,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: { '204': { description: 'Removed' }, '404': errorResponse('`not_found`'), ...COMMON_ERRORS },
         },
       },
+      ...adminPaths(),
     },
     components: {
       securitySchemes: {
         basicAuth: { type: 'http', scheme: 'basic', description: 'organizationId:apiSecret' },
         applicationId: { type: 'apiKey', in: 'header', name: HEADERS.applicationId },
+        ...ADMIN_SECURITY_SCHEME,
       },
-      schemas: componentSchemas(),
+      schemas: { ...componentSchemas(), ...ADMIN_COMPONENTS },
     },
   };
 }

@@ -99,7 +99,12 @@ describe('bodies and routes', () => {
   test('an unknown route → 404 not_found, with or without credentials', async () => {
     expectError(await api(server, '/api/nope'), 404, 'not_found');
     expectError(await api(server, '/nope', { credentials: null }), 404, 'not_found');
-    expectError(await api(server, PATHS.entries, { method: 'DELETE' }), 404, 'not_found');
+  });
+
+  test('a known route with another method → 405 method_not_allowed with Allow', async () => {
+    const response = await api(server, PATHS.entries, { method: 'DELETE' });
+    expectError(response, 405, 'method_not_allowed');
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 });
 

@@ -60,7 +60,7 @@ const settle = () => server.app.hooks.idle();
 describe('webhook subscriptions', () => {
   test('POST /api/hooks returns the subscription; DELETE removes it (204, then 404)', async () => {
     const hook = await subscribe('/a', { action: 'LOGIN' });
-    expect(hook).toEqual({ id: expect.any(String), targetUrl: `${receiver.url}/a`, actorId: null, action: 'LOGIN', entityType: null, entityId: null, createdAt: expect.any(String) });
+    expect(hook).toEqual({ id: expect.any(String), targetUrl: `${receiver.url}/a`, actorId: null, action: 'LOGIN', entityType: null, entityId: null, createdAt: expect.any(String), secret: expect.stringMatching(/^whsec_/) });
     expect((await unsubscribe(hook.id)).status).toBe(204);
     expectError(await unsubscribe(hook.id), 404, 'not_found');
   });

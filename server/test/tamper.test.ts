@@ -57,7 +57,6 @@ describe('tamper evidence', () => {
     const { credentials, entries } = await chainOfSix();
     expect(await verify(credentials)).toEqual({ valid: true, checked: 6, lastHash: at(entries, 6).hash });
     expect(await verify(credentials, '?fromSequence=2&toSequence=4')).toEqual({ valid: true, checked: 3, lastHash: at(entries, 4).hash });
-    expect(await verify(credentials, '?fromSequence=99')).toMatchObject({ valid: true, checked: 0 });
   });
 
   test("changing one row's details names that entry", async () => {

@@ -20,6 +20,18 @@ export const ERROR_CODES = [
   'invalid_unicode',
   'invalid_number',
   'duplicate_key',
+  'bad_request',
+  'method_not_allowed',
+  'request_timeout',
+  'uri_too_long',
+  'headers_too_large',
+  'expectation_failed',
+  'service_unavailable',
+  'target_not_allowed',
+  'hook_limit_reached',
+  'invalid_range',
+  'forbidden',
+  'conflict',
 ] as const;
 
 /** A machine-readable error code. */

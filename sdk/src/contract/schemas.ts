@@ -565,6 +565,12 @@ export const HookSubscriptionSchema = Type.Object(
     entityType: Type.Union([Type.String(), Type.Null()], { description: 'Entity type filter, or `null`.' }),
     entityId: Type.Union([Type.String(), Type.Null()], { description: 'Entity id filter, or `null`.' }),
     createdAt: Type.String({ description: 'When it was created (ISO-8601).' }),
+    secret: Type.Optional(
+      Type.String({
+        description:
+          'The HMAC-SHA256 key of the `Audit-Trail-Signature` header of this subscription\'s deliveries. Only in the reply to `POST /api/hooks`: nothing shows it again.',
+      }),
+    ),
   },
   { title: 'HookSubscription' },
 );

@@ -8,13 +8,16 @@ import { HEADERS } from '@audit-trail/sdk/contract';
 import { parseBasicAuthorization } from './basic-authorization.js';
 import { ApiError } from '../errors.js';
 import type { ApplicationRecord, OrganizationRecord, TenantRepository } from '../store/repositories.js';
-import type { CredentialVerifier } from './credential-verifier.js';
+import type { CredentialVerifier, VerifiedCaller } from './credential-verifier.js';
+import type { FailedAuthLimiter } from './failed-auth-limiter.js';
 
 /** Who is calling, set by {@link authenticate}. */
 export interface Caller {
   organization: OrganizationRecord;
   /** `null` only on routes with `config.organizationOnly`. */
   application: ApplicationRecord | null;
+  /** Set when the caller used an application key: the one application it may see. */
+  keyApplicationId: string | null;
 }
 
 declare module 'fastify' {
@@ -34,24 +37,39 @@ export const AUTH_CHALLENGE = 'Basic realm="audit-trail", charset="UTF-8"';
 const APPLICATION_HEADER = HEADERS.applicationId.toLowerCase();
 
 /** Builds the authentication hook. */
-export function authenticate(verifier: CredentialVerifier, tenants: TenantRepository): onRequestAsyncHookHandler {
+export function authenticate(verifier: CredentialVerifier, tenants: TenantRepository, limiter: FailedAuthLimiter): onRequestAsyncHookHandler {
   return async function checkCredentials(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const credentials = parseBasicAuthorization(request.headers.authorization);
-    const organization = credentials && (await verifier.verify(credentials.organizationId, credentials.apiSecret));
-    if (!organization) {
+    let verified: VerifiedCaller | undefined;
+    if (credentials) {
+      // A secret verified before costs no scrypt and is never limited; any other attempt is limited per client
+      // address and per organization, and counted when it fails.
+      verified = await verifier.verifyRemembered(credentials.organizationId, credentials.apiSecret);
+      if (!verified) {
+        await limiter.check(request, reply);
+        verified = await verifier.verify(credentials.organizationId, credentials.apiSecret);
+        if (!verified) await limiter.recordFailure(request);
+      }
+    }
+    if (!verified) {
       reply.header('www-authenticate', AUTH_CHALLENGE);
       throw new ApiError('unauthorized');
     }
+    const { organization, keyApplicationId } = verified;
     if (request.routeOptions.config.organizationOnly) {
-      request.caller = { organization, application: null };
+      request.caller = { organization, application: null, keyApplicationId };
       return;
     }
     const header = request.headers[APPLICATION_HEADER];
     const applicationId = Array.isArray(header) ? header[0] : header;
     if (!applicationId) throw new ApiError('unknown_application', `The ${HEADERS.applicationId} header is required`);
+    // An application key works for its own application only.
+    if (keyApplicationId !== null && keyApplicationId !== applicationId) {
+      throw new ApiError('unknown_application', 'This API key belongs to another application');
+    }
     const application = await tenants.findApplication(organization.id, applicationId);
     if (!application) throw new ApiError('unknown_application');
-    request.caller = { organization, application };
+    request.caller = { organization, application, keyApplicationId };
   };
 }
 

@@ -29,3 +29,9 @@ export async function secretMatches(secret: string, salt: Buffer, hash: Buffer):
   const candidate = await derive(secret, salt);
   return candidate.length === hash.length && timingSafeEqual(candidate, hash);
 }
+
+/** A new per-application API key: `atk_<16 hex key id>_<256 random bits, base64url>`, and its id. */
+export function generateApplicationKey(): { id: string; key: string } {
+  const id = randomBytes(8).toString('hex');
+  return { id, key: `atk_${id}_${randomBytes(32).toString('base64url')}` };
+}

@@ -20,6 +20,9 @@ export const ENV = {
   stateFile: 'AUDIT_TRAIL_STATE_FILE',
   port: 'PORT',
   logLevel: 'LOG_LEVEL',
+  adminToken: 'AUDIT_TRAIL_ADMIN_TOKEN',
+  maxAppendsInFlight: 'AUDIT_TRAIL_MAX_APPENDS_IN_FLIGHT',
+  webhooksAllowLoopback: 'AUDIT_TRAIL_WEBHOOKS_ALLOW_LOOPBACK',
 } as const;
 
 /** Defaults of `serve` and of the client commands. */

@@ -8,6 +8,7 @@ import { logCommand } from './client/log.js';
 import { tailCommand } from './client/tail.js';
 import { verifyCommand } from './client/verify.js';
 import { checkpointCommand } from './client/checkpoint.js';
+import { ADMIN_USAGE, adminCommand } from './admin-commands.js';
 import { UsageError } from './environment.js';
 import { serve } from './serve.js';
 
@@ -22,11 +23,17 @@ Commands:
   verify [--from N] [--to N] [--local]        verify the hash chain; exit code 1 when it is broken
       [--state FILE]                          --local also checks the signed Merkle tree against the checkpoint in FILE
   checkpoint [--state FILE] [--json]          print the latest checkpoint, verified against the one kept in FILE
+  admin <noun> <verb> [options] [--json]      administration (see below)
+
+${ADMIN_USAGE}
 
 Environment:
   PORT, AUDIT_TRAIL_DATA_DIR, LOG_LEVEL,
   AUDIT_TRAIL_SIGNING_KEY, AUDIT_TRAIL_SIGNING_KEY_FILE,
-  AUDIT_TRAIL_LOG_NAME                                        (serve)
+  AUDIT_TRAIL_LOG_NAME,
+  AUDIT_TRAIL_ADMIN_TOKEN (enables the admin API; ≥ 32 characters),
+  AUDIT_TRAIL_MAX_APPENDS_IN_FLIGHT (default 64),
+  AUDIT_TRAIL_WEBHOOKS_ALLOW_LOOPBACK=1 (local development only)   (serve)
   AUDIT_TRAIL_BASE_URL (default http://127.0.0.1:8080),
   AUDIT_TRAIL_ORGANIZATION_ID, AUDIT_TRAIL_API_SECRET,
   AUDIT_TRAIL_APPLICATION_ID                                  (client commands; serve seeds them when set)
@@ -50,6 +57,14 @@ const OPTIONS = {
   local: { type: 'boolean' },
   state: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  id: { type: 'string' },
+  'app-name': { type: 'string' },
+  org: { type: 'string' },
+  app: { type: 'string' },
+  'grace-seconds': { type: 'string' },
+  key: { type: 'string' },
+  hook: { type: 'string' },
 } as const;
 
 /** Which options each command accepts (anything else is a usage error). */
@@ -59,6 +74,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   tail: ['limit', 'follow', 'json', 'interval'],
   verify: ['from', 'to', 'local', 'state'],
   checkpoint: ['state', 'json'],
+  admin: ['name', 'id', 'app-name', 'org', 'app', 'grace-seconds', 'key', 'hook', 'json'],
 };
 
 /** Runs the CLI; resolves with the exit code. */
@@ -87,6 +103,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       case 'checkpoint':
         if (rest.length > 0) throw new UsageError(`checkpoint takes no arguments, got: ${rest.join(' ')}`);
         return await checkpointCommand(values, env, out);
+      case 'admin':
+        return await adminCommand(rest, values, env, out);
       default:
         return await verifyCommand(values, env, out);
     }

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { buildServer } from '../app.js';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../auth/admin-token.js';
+import { ensurePrivateFile } from '../store/private-files.js';
 import { createTenant, seedTenant } from '../tenants.js';
 import { CLI_DEFAULTS, ENV, UsageError, credentialsFromEnv, exportLines } from './environment.js';
 
@@ -37,6 +39,17 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   const seed = credentialsFromEnv(env);
   const signingKeyFile = options['signing-key'] ?? env[ENV.signingKeyFile];
   const logLevel = env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel;
+  // Whatever else this process writes (a library's temp file, a future key file) is owner-only too.
+  process.umask(0o077);
+  const adminToken = env[ENV.adminToken] || undefined;
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new UsageError(`${ENV.adminToken} must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`, false);
+  }
+  const maxAppends = env[ENV.maxAppendsInFlight];
+  const maxAppendsInFlight = maxAppends === undefined || maxAppends === '' ? undefined : Number(maxAppends);
+  if (maxAppendsInFlight !== undefined && (!Number.isInteger(maxAppendsInFlight) || maxAppendsInFlight < 0)) {
+    throw new UsageError(`${ENV.maxAppendsInFlight} must be a whole number (0 = no bound), got "${maxAppends}"`, false);
+  }
   const app = await buildServer({
     dataDir,
     logger: { level: logLevel },
@@ -45,6 +58,9 @@ export async function serve(options: { host?: string; port?: string; data?: stri
     ...(env[ENV.signingKey] ? { signingKey: env[ENV.signingKey] } : {}),
     ...(signingKeyFile ? { signingKeyFile } : {}),
     ...(env[ENV.logName] ? { signingKeyName: env[ENV.logName] } : {}),
+    ...(adminToken !== undefined ? { adminToken } : {}),
+    ...(maxAppendsInFlight !== undefined ? { limits: { maxAppendsInFlight } } : {}),
+    webhooks: { allowLoopback: env[ENV.webhooksAllowLoopback] === '1' },
   });
   let created: Awaited<ReturnType<typeof createTenant>> | undefined;
   try {
@@ -70,6 +86,7 @@ export async function serve(options: { host?: string; port?: string; data?: stri
     lines.push(...exportLines(created, baseUrl));
     // So that a second terminal needs no copy-paste: `source .data/credentials.env`. Owner-only, like an ssh key.
     const file = join(dataDir, CREDENTIALS_FILE);
+    ensurePrivateFile(file);
     writeFileSync(file, `${exportLines(created, baseUrl).join('\n')}\n`, { mode: 0o600 });
     lines.push(`Saved to ${relative(process.cwd(), file) || file} (mode 600): \`source ${relative(process.cwd(), file) || file}\` in another shell.`);
   }

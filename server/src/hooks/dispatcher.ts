@@ -1,76 +1,181 @@
 /**
- * Delivers new entries to webhook subscriptions (REST hooks), off the request path: `dispatch` only queues.
- * A delivery is retried after a network error or a non-2xx reply, after each of `retryDelaysMs` in turn; a 410 Gone
- * removes the subscription (REST-hook convention). Deliveries run at most `concurrency` at a time.
+ * Delivers new entries to webhook subscriptions (REST hooks), off the request path. `dispatch` writes one row per
+ * (hook, entry) to the durable queue (`hook_deliveries`) and schedules it; a row is removed when the target took
+ * it (2xx), answered 410 Gone (which also removes the subscription) or the retries ran out, so a restart resumes
+ * whatever was pending (at least once: a delivery cut short by the restart is sent again, with the same
+ * `Audit-Trail-Delivery-Id` for the receiver to deduplicate).
+ *
+ * Isolation: every organization has its own queue and at most `perTenantConcurrency` deliveries in flight, and
+ * the organizations with work take turns for the `concurrency` global slots, so one tenant's slow or dead target
+ * delays only that tenant. Each attempt has an idle timeout and a total deadline, and its target is checked again
+ * (target-policy.ts) and the checked address pinned for the connection.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { StoredEntry } from '@audit-trail/sdk/contract';
-import type { HookRecord, HookRepository } from '../store/repositories.js';
+import type { HookDeliveryRecord, HookRecord, Store } from '../store/repositories.js';
 import { hookMatches } from './match.js';
 import { postJson } from './post-json.js';
+import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+import { checkTarget, pinnedLookup, type Resolver, type TargetPolicyOptions } from './target-policy.js';
+import { ThrottledLog } from './throttled-log.js';
 
-/** Options of {@link HookDispatcher}. */
+/** Options of {@link HookDispatcher} (and of the subscription route: the cap, the target policy). */
 export interface HookDispatcherOptions {
   /** Delay before each retry; its length is the number of retries. @default [1000, 5000, 30000] */
   retryDelaysMs?: readonly number[];
-  /** Timeout of one delivery attempt. @default 10000 */
+  /** An attempt fails when the target sends nothing for this long. @default 10000 */
   timeoutMs?: number;
-  /** Deliveries in flight at once. @default 8 */
+  /** An attempt fails when it lasts this long in total, however busy the socket. @default 15000 */
+  deadlineMs?: number;
+  /** Deliveries in flight at once, all tenants together. @default 16 */
   concurrency?: number;
-  /** Deliveries waiting beyond this are dropped (and logged) so a dead receiver cannot exhaust memory. @default 10000 */
-  maxQueued?: number;
+  /** Deliveries in flight at once for one organization. @default 2 */
+  perTenantConcurrency?: number;
+  /** Pending deliveries one organization may have; beyond it new ones are dropped (logged, throttled). @default 10000 */
+  maxPendingPerTenant?: number;
+  /** Subscriptions one application may have (`POST /api/hooks` answers 409 `hook_limit_reached`). @default 20 */
+  maxHooksPerApplication?: number;
+  /** Allow loopback targets and plain http to them: local development and tests only. @default false */
+  allowLoopback?: boolean;
+  /** Hostname resolution (tests inject one; never a network lookup in tests). @default the system resolver */
+  resolver?: Resolver;
 }
 
 /** Default delays between webhook delivery attempts. */
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [1000, 5000, 30000];
 
-interface Delivery {
-  hook: HookRecord;
-  body: string;
-  entryId: string;
-  attempt: number;
+/** Default cap on subscriptions per application. */
+export const DEFAULT_MAX_HOOKS_PER_APPLICATION = 20;
+
+/** The application whose entries are dispatched. */
+export interface DispatchSource {
+  id: string;
+  organizationId: string;
 }
 
+interface Delivery {
+  record: HookDeliveryRecord;
+  hook: HookRecord;
+}
+
+/** One organization's queue. */
+interface Lane {
+  queue: Delivery[];
+  inFlight: number;
+  /** Queued, in flight or waiting for a retry. */
+  pending: number;
+}
+
+// Restart recovery reads the queue in one go up to this many rows; the per-tenant bound keeps it small.
+const RECOVERY_LIMIT = 1_000_000;
+
 export class HookDispatcher {
+  readonly policy: TargetPolicyOptions;
+  readonly maxHooksPerApplication: number;
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly concurrency: number;
-  private readonly maxQueued: number;
-  private readonly queue: Delivery[] = [];
+  private readonly perTenantConcurrency: number;
+  private readonly maxPendingPerTenant: number;
+  private readonly lanes = new Map<string, Lane>();
+  /** Organizations in the order they get the next free slot. */
+  private turn: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly abort = new AbortController();
   private readonly removed = new Set<string>();
+  private readonly throttled: ThrottledLog;
   private inFlight = 0;
+  private working = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly hooks: HookRepository,
+    private readonly store: Store,
     private readonly log: FastifyBaseLogger,
     options: HookDispatcherOptions = {},
   ) {
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.concurrency = options.concurrency ?? 8;
-    this.maxQueued = options.maxQueued ?? 10_000;
+    this.deadlineMs = options.deadlineMs ?? 15_000;
+    this.concurrency = options.concurrency ?? 16;
+    this.perTenantConcurrency = options.perTenantConcurrency ?? 2;
+    this.maxPendingPerTenant = options.maxPendingPerTenant ?? 10_000;
+    this.maxHooksPerApplication = options.maxHooksPerApplication ?? DEFAULT_MAX_HOOKS_PER_APPLICATION;
+    this.policy = { allowLoopback: options.allowLoopback ?? false, ...(options.resolver ? { resolver: options.resolver } : {}) };
+    this.throttled = new ThrottledLog(log);
+  }
+
+  /** Schedules the deliveries a previous run left in the queue; call once before listening. */
+  async recover(): Promise<number> {
+    const records = await this.store.hooks.pendingDeliveries(RECOVERY_LIMIT);
+    const hooks = new Map<string, HookRecord | undefined>();
+    for (const record of records) {
+      if (!hooks.has(record.hookId)) hooks.set(record.hookId, await this.store.hooks.findById(record.hookId));
+      const hook = hooks.get(record.hookId);
+      if (!hook) {
+        await this.store.hooks.completeDelivery(record.id);
+        continue;
+      }
+      this.lane(record.organizationId).pending += 1;
+      this.schedule({ record, hook }, record.nextAttemptAt - Date.now());
+    }
+    this.pump();
+    return records.length;
   }
 
   /**
    * Queues the delivery of freshly stored entries of one application to its matching subscriptions. Resolves once
-   * they are queued (not delivered), so a caller that awaits it before answering leaves {@link idle} accurate.
+   * they are durably queued (not delivered), so a caller that awaits it before answering leaves {@link idle}
+   * accurate.
    */
-  async dispatch(applicationId: string, entries: readonly StoredEntry[]): Promise<void> {
+  async dispatch(application: DispatchSource, entries: readonly StoredEntry[]): Promise<void> {
     if (entries.length === 0 || this.abort.signal.aborted) return;
-    const hooks = await this.hooks.listForApplication(applicationId);
-    if (hooks.length === 0) return;
-    for (const entry of entries) {
-      let body: string | undefined;
-      for (const hook of hooks) {
-        if (!hookMatches(hook, entry)) continue;
-        body ??= JSON.stringify(entry);
-        this.enqueue({ hook, body, entryId: entry.id, attempt: 0 });
+    this.working += 1;
+    try {
+      const hooks = await this.store.hooks.listForApplication(application.id);
+      if (hooks.length === 0) return;
+      const lane = this.lane(application.organizationId);
+      const now = Date.now();
+      const deliveries: Delivery[] = [];
+      let dropped = 0;
+      for (const entry of entries) {
+        let body: string | undefined;
+        for (const hook of hooks) {
+          if (!hookMatches(hook, entry)) continue;
+          if (lane.pending + deliveries.length >= this.maxPendingPerTenant) {
+            dropped += 1;
+            continue;
+          }
+          body ??= JSON.stringify(entry);
+          deliveries.push({
+            hook,
+            record: { id: randomUUID(), hookId: hook.id, applicationId: application.id, organizationId: application.organizationId, entryId: entry.id, body, attempt: 0, nextAttemptAt: now },
+          });
+        }
       }
+      if (dropped > 0) {
+        this.throttled.warn(
+          `full:${application.organizationId}`,
+          { organizationId: application.organizationId, dropped, limit: this.maxPendingPerTenant },
+          'webhook queue of this organization is full, deliveries dropped',
+        );
+      }
+      if (deliveries.length === 0) return;
+      const records = deliveries.map((delivery) => delivery.record);
+      await this.store.transaction((tx) => tx.hooks.enqueueDeliveries(records));
+      lane.pending += deliveries.length;
+      lane.queue.push(...deliveries);
+      this.pump();
+    } finally {
+      this.working -= 1;
+      this.notifyIdle();
     }
-    this.pump();
+  }
+
+  /** Forgets a subscription's queued deliveries after it was deleted (its rows went with it). */
+  forget(hookId: string): void {
+    this.removed.add(hookId);
   }
 
   /** Resolves when nothing is queued, in flight or waiting for a retry (for tests and graceful shutdown). */
@@ -79,17 +184,30 @@ export class HookDispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops delivering: cancels retries and aborts requests in flight. */
+  /** Stops delivering: cancels retries and aborts requests in flight. Pending rows stay for the next start. */
   close(): void {
     this.abort.abort();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.queue.length = 0;
+    this.lanes.clear();
+    this.turn = [];
     this.notifyIdle();
   }
 
+  private lane(organizationId: string): Lane {
+    let lane = this.lanes.get(organizationId);
+    if (!lane) {
+      lane = { queue: [], inFlight: 0, pending: 0 };
+      this.lanes.set(organizationId, lane);
+      this.turn.push(organizationId);
+    }
+    return lane;
+  }
+
   private isIdle(): boolean {
-    return this.queue.length === 0 && this.inFlight === 0 && this.timers.size === 0;
+    if (this.inFlight > 0 || this.timers.size > 0 || this.working > 0) return false;
+    for (const lane of this.lanes.values()) if (lane.queue.length > 0) return false;
+    return true;
   }
 
   private notifyIdle(): void {
@@ -99,58 +217,110 @@ export class HookDispatcher {
     for (const resolve of waiters) resolve();
   }
 
-  private enqueue(delivery: Delivery): void {
-    if (this.queue.length >= this.maxQueued) {
-      this.log.warn({ hookId: delivery.hook.id, entryId: delivery.entryId }, 'webhook queue full, delivery dropped');
-      return;
-    }
-    this.queue.push(delivery);
-  }
-
+  /** Fills free slots, taking organizations in turn (round robin) so none can take every slot. */
   private pump(): void {
-    while (this.inFlight < this.concurrency && !this.abort.signal.aborted) {
-      const delivery = this.queue.shift();
-      if (!delivery) break;
-      if (this.removed.has(delivery.hook.id)) continue;
+    let skipped = 0;
+    while (this.inFlight < this.concurrency && !this.abort.signal.aborted && skipped < this.turn.length) {
+      const organizationId = this.turn.shift() as string;
+      this.turn.push(organizationId);
+      const lane = this.lanes.get(organizationId);
+      if (!lane || lane.queue.length === 0 || lane.inFlight >= this.perTenantConcurrency) {
+        skipped += 1;
+        continue;
+      }
+      skipped = 0;
+      const delivery = lane.queue.shift() as Delivery;
+      if (this.removed.has(delivery.hook.id)) {
+        lane.pending -= 1;
+        continue;
+      }
+      lane.inFlight += 1;
       this.inFlight += 1;
-      void this.attempt(delivery).finally(() => {
-        this.inFlight -= 1;
-        this.pump();
-        this.notifyIdle();
-      });
+      void this.attempt(delivery)
+        .catch((error: unknown) => {
+          // A store write failed (e.g. closed during shutdown): the row stays queued for the next start.
+          if (!this.abort.signal.aborted) this.log.error({ err: error, hookId: delivery.hook.id }, 'webhook queue bookkeeping failed');
+        })
+        .finally(() => {
+          lane.inFlight -= 1;
+          this.inFlight -= 1;
+          this.pump();
+          this.notifyIdle();
+        });
+    }
+    // Organizations with nothing left leave the rotation (and the map) so it does not grow with every tenant.
+    for (const [organizationId, lane] of this.lanes) {
+      if (lane.pending === 0 && lane.inFlight === 0 && lane.queue.length === 0) {
+        this.lanes.delete(organizationId);
+        this.turn = this.turn.filter((id) => id !== organizationId);
+      }
     }
     this.notifyIdle();
   }
 
+  private schedule(delivery: Delivery, delayMs: number): void {
+    if (delayMs <= 0) {
+      this.lane(delivery.record.organizationId).queue.push(delivery);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.lane(delivery.record.organizationId).queue.push(delivery);
+      this.pump();
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private async settle(delivery: Delivery): Promise<void> {
+    const lane = this.lanes.get(delivery.record.organizationId);
+    if (lane) lane.pending -= 1;
+    await this.store.hooks.completeDelivery(delivery.record.id);
+  }
+
   private async attempt(delivery: Delivery): Promise<void> {
-    const { hook } = delivery;
+    const { hook, record } = delivery;
     let outcome: string;
     try {
-      const status = await postJson(new URL(hook.targetUrl), delivery.body, { 'audit-trail-hook-id': hook.id }, this.timeoutMs, this.abort.signal);
-      if (status >= 200 && status < 300) return;
+      // Checked again now: the name may resolve elsewhere than at subscription. The connection uses exactly the
+      // address checked here.
+      const target = await checkTarget(hook.targetUrl, this.policy);
+      const status = await postJson(target.url, record.body, {
+        headers: {
+          'user-agent': 'audit-trail-webhooks/1',
+          'audit-trail-hook-id': hook.id,
+          'audit-trail-delivery-id': record.id,
+          [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(hook.secret, record.body, Math.floor(Date.now() / 1000)),
+        },
+        idleTimeoutMs: this.timeoutMs,
+        deadlineMs: this.deadlineMs,
+        signal: this.abort.signal,
+        lookup: pinnedLookup(target),
+      });
+      if (status >= 200 && status < 300) return await this.settle(delivery);
       if (status === 410) {
         this.removed.add(hook.id);
-        await this.hooks.delete(hook.applicationId, hook.id);
+        await this.store.hooks.delete(hook.applicationId, hook.id);
+        const lane = this.lanes.get(record.organizationId);
+        if (lane) lane.pending -= 1;
         this.log.info({ hookId: hook.id }, 'webhook target answered 410 Gone, subscription removed');
         return;
       }
       outcome = `HTTP ${status}`;
     } catch (error) {
+      // Shutting down: the row stays queued and the next start sends it again.
       if (this.abort.signal.aborted) return;
       outcome = (error as Error).message;
     }
-    const delay = this.retryDelaysMs[delivery.attempt];
+    const delay = this.retryDelaysMs[record.attempt];
     if (delay === undefined) {
-      this.log.warn({ hookId: hook.id, entryId: delivery.entryId, outcome }, 'webhook delivery failed, giving up');
+      this.throttled.warn(`gave-up:${hook.id}`, { hookId: hook.id, entryId: record.entryId, outcome }, 'webhook delivery failed, giving up');
+      await this.settle(delivery);
       return;
     }
-    this.log.debug({ hookId: hook.id, entryId: delivery.entryId, outcome, delay }, 'webhook delivery failed, will retry');
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.enqueue({ ...delivery, attempt: delivery.attempt + 1 });
-      this.pump();
-    }, delay);
-    timer.unref();
-    this.timers.add(timer);
+    this.log.debug({ hookId: hook.id, entryId: record.entryId, outcome, delay }, 'webhook delivery failed, will retry');
+    const next = { ...record, attempt: record.attempt + 1, nextAttemptAt: Date.now() + delay };
+    await this.store.hooks.rescheduleDelivery(record.id, next.attempt, next.nextAttemptAt);
+    this.schedule({ hook, record: next }, delay);
   }
 }

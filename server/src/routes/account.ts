@@ -21,7 +21,9 @@ export function registerAccountRoutes(app: FastifyInstance, { store }: ServerCon
   });
 
   app.get(ROUTES.applications, { config: { organizationOnly: true } }, async (request): Promise<ApplicationsResponse> => {
-    const applications = await store.tenants.listApplications(request.caller!.organization.id);
+    const { organization, keyApplicationId } = request.caller!;
+    // An application key sees its own application only.
+    const applications = (await store.tenants.listApplications(organization.id)).filter((a) => keyApplicationId === null || a.id === keyApplicationId);
     return { applications: applications.map(({ id, name, createdAt }) => ({ id, name, createdAt })) };
   });
 

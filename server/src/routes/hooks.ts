@@ -8,23 +8,13 @@ import { callerApplication } from '../auth/authenticate.js';
 import { isJsonRequest } from '../body-parsers.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { generateHookSecret } from '../hooks/signature.js';
+import { TargetNotAllowedError, checkTarget } from '../hooks/target-policy.js';
 
 /** Path parameters of `DELETE /api/hooks/:id` (the router's, so not part of the contract). */
 const HookParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-function checkTargetUrl(value: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ApiError('invalid_field', 'targetUrl must be an absolute http(s) URL', 'targetUrl');
-  }
-}
-
-export function registerHookRoutes(app: FastifyInstance, { store }: ServerContext): void {
+export function registerHookRoutes(app: FastifyInstance, { store, dispatcher }: ServerContext): void {
   app.post<{ Body: Static<typeof CreateHookRequestSchema> }>(
     ROUTES.hooks,
     {
@@ -37,7 +27,13 @@ export function registerHookRoutes(app: FastifyInstance, { store }: ServerContex
     },
     async (request, reply) => {
       const application = callerApplication(request);
-      checkTargetUrl(request.body.targetUrl);
+      try {
+        await checkTarget(request.body.targetUrl, dispatcher.policy);
+      } catch (error) {
+        if (!(error instanceof TargetNotAllowedError)) throw error;
+        throw new ApiError(error.malformed ? 'invalid_field' : 'target_not_allowed', error.message, 'targetUrl');
+      }
+      const secret = generateHookSecret();
       const subscription: HookSubscription = {
         id: randomUUID(),
         targetUrl: request.body.targetUrl,
@@ -47,8 +43,17 @@ export function registerHookRoutes(app: FastifyInstance, { store }: ServerContex
         entityId: request.body.entityId ?? null,
         createdAt: new Date().toISOString(),
       };
-      await store.hooks.insert({ ...subscription, applicationId: application.id });
-      return reply.code(201).send(subscription);
+      // Counted and inserted in one transaction so that concurrent subscriptions cannot pass the cap together.
+      const inserted = await store.transaction(async (tx) => {
+        if ((await tx.hooks.countForApplication(application.id)) >= dispatcher.maxHooksPerApplication) return false;
+        await tx.hooks.insert({ ...subscription, applicationId: application.id, secret });
+        return true;
+      });
+      if (!inserted) {
+        throw new ApiError('hook_limit_reached', `An application may have at most ${dispatcher.maxHooksPerApplication} webhook subscriptions; delete one first`);
+      }
+      // The secret is in this reply only: it is the receiver's key to check signatures, and nothing lists it again.
+      return reply.code(201).send({ ...subscription, secret });
     },
   );
 
@@ -60,6 +65,7 @@ export function registerHookRoutes(app: FastifyInstance, { store }: ServerContex
       if (!(await store.hooks.delete(application.id, request.params.id))) {
         throw new ApiError('not_found', `No webhook subscription ${request.params.id} in this application`);
       }
+      dispatcher.forget(request.params.id);
       return reply.code(204).send();
     },
   );

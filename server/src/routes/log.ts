@@ -34,7 +34,7 @@ export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, c
     if (outcome.status === 'duplicate') {
       return reply.code(200).header(REPLAYED_HEADER, 'true').send(replayReceiptOf(outcome.entry, checkpoint));
     }
-    await dispatcher.dispatch(application.id, [outcome.entry]);
+    await dispatcher.dispatch(application, [outcome.entry]);
     return reply.code(201).send(receiptOf(outcome.entry, checkpoint));
   };
   app.post(ROUTES.log, logOne);
@@ -99,7 +99,7 @@ export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, c
           stored.push(outcome.entry);
         } else summary.duplicates += 1;
       });
-      await dispatcher.dispatch(application.id, stored);
+      await dispatcher.dispatch(application, stored);
       return reply.code(200).header(HEADERS.preferenceApplied, PREFER_MINIMAL).send(summary);
     }
     const results = outcomes.map((outcome, index): BatchResult => {
@@ -112,7 +112,7 @@ export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, c
       const receipt = outcome.status === 'duplicate' ? replayReceiptOf(outcome.entry, checkpoint) : receiptOf(outcome.entry, checkpoint);
       return { index, status: outcome.status, receipt };
     });
-    await dispatcher.dispatch(application.id, stored);
+    await dispatcher.dispatch(application, stored);
     return reply.code(200).send({ results, failedLogIndexes } satisfies BatchResponse);
   });
 }

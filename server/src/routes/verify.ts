@@ -17,8 +17,17 @@ export function registerVerifyRoutes(app: FastifyInstance, { store }: ServerCont
       const issue = verifyQueryIssue(request.query);
       if (issue) throw new ApiError(issue.code, issue.message, issue.field);
       const head = await store.entries.head(application.id);
-      const from = request.query.fromSequence ?? 1;
-      const to = Math.min(request.query.toSequence ?? head.sequence, head.sequence);
+      const { fromSequence, toSequence } = request.query;
+      // A range naming entries that do not exist cannot be verified: answering "valid, checked 0" would let a
+      // caller believe entries it asked about were checked.
+      if (fromSequence !== undefined && fromSequence > head.sequence) {
+        throw new ApiError('invalid_range', `fromSequence ${fromSequence} is past the newest entry (sequence ${head.sequence})`, 'fromSequence');
+      }
+      if (toSequence !== undefined && toSequence > head.sequence) {
+        throw new ApiError('invalid_range', `toSequence ${toSequence} is past the newest entry (sequence ${head.sequence})`, 'toSequence');
+      }
+      const from = fromSequence ?? 1;
+      const to = toSequence ?? head.sequence;
       return verifyRange(store.entries, application.id, from, to);
     },
   );

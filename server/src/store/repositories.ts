@@ -12,6 +12,19 @@ export interface OrganizationRecord {
   secretSalt: Buffer;
   secretHash: Buffer;
   createdAt: string;
+  /** The secret before the last rotation, accepted until `validUntil` (ISO-8601); absent or `null` when none. */
+  previousSecret?: { salt: Buffer; hash: Buffer; validUntil: string } | null;
+}
+
+/** A per-application API key as stored (hash only): it authenticates for its one application. */
+export interface ApplicationKeyRecord {
+  /** Public part of the key (`atk_<id>_…`), used to find the record. */
+  id: string;
+  applicationId: string;
+  organizationId: string;
+  secretSalt: Buffer;
+  secretHash: Buffer;
+  createdAt: string;
 }
 
 /** An application as stored, with its owner. */
@@ -36,6 +49,19 @@ export interface TenantRepository {
   findApplication(organizationId: string, applicationId: string): Promise<ApplicationRecord | undefined>;
   /** Oldest first. */
   listApplications(organizationId: string): Promise<ApplicationRecord[]>;
+  /** Oldest first. */
+  listOrganizations(): Promise<OrganizationRecord[]>;
+  /**
+   * Makes `next` the organization's secret; the current one becomes `previousSecret`, accepted until
+   * `previousValidUntil` (replacing any earlier previous secret). `false` when there is no such organization.
+   */
+  rotateOrganizationSecret(id: string, next: { salt: Buffer; hash: Buffer }, previousValidUntil: string): Promise<boolean>;
+  insertApplicationKey(record: ApplicationKeyRecord): Promise<void>;
+  findApplicationKey(id: string): Promise<ApplicationKeyRecord | undefined>;
+  /** Oldest first. */
+  listApplicationKeys(applicationId: string): Promise<ApplicationKeyRecord[]>;
+  /** `false` when the application has no such key. */
+  deleteApplicationKey(applicationId: string, id: string): Promise<boolean>;
 }
 
 /**
@@ -111,17 +137,50 @@ export interface TreeRepository {
   putNodes(applicationId: string, nodes: readonly TreeNode[]): Promise<void>;
 }
 
-/** A webhook subscription as stored, with its application. */
-export interface HookRecord extends HookSubscription {
+/** A webhook subscription as stored, with its application and signing secret. */
+export interface HookRecord extends Omit<HookSubscription, 'secret'> {
   applicationId: string;
+  /** The HMAC key of the delivery signatures (needed in clear to sign; shown to the subscriber once). */
+  secret: string;
 }
 
-/** Webhook subscriptions. */
+/**
+ * One pending webhook delivery: the durable queue, so deliveries survive a restart. A row exists from the moment
+ * the entry is dispatched until the target accepted it, answered 410, or the retries ran out.
+ */
+export interface HookDeliveryRecord {
+  id: string;
+  hookId: string;
+  applicationId: string;
+  /** The tenant whose queue (and concurrency share) the delivery belongs to. */
+  organizationId: string;
+  entryId: string;
+  /** The JSON body, exactly as it is signed and sent. */
+  body: string;
+  /** Attempts made so far (0 before the first). */
+  attempt: number;
+  /** When the next attempt is due (epoch milliseconds). */
+  nextAttemptAt: number;
+}
+
+/** Webhook subscriptions and their pending deliveries. */
 export interface HookRepository {
   insert(record: HookRecord): Promise<void>;
-  /** Removes a subscription of the application; `false` when there was none. */
+  /** Removes a subscription of the application (and its pending deliveries); `false` when there was none. */
   delete(applicationId: string, id: string): Promise<boolean>;
   listForApplication(applicationId: string): Promise<HookRecord[]>;
+  countForApplication(applicationId: string): Promise<number>;
+  findById(id: string): Promise<HookRecord | undefined>;
+  /** Queues deliveries (callers wrap a fan-out in {@link Store.transaction}: one commit for the lot). */
+  enqueueDeliveries(records: readonly HookDeliveryRecord[]): Promise<void>;
+  /** Pending deliveries, oldest first, at most `limit` (restart recovery). */
+  pendingDeliveries(limit: number): Promise<HookDeliveryRecord[]>;
+  /** How many deliveries an organization has pending (its queue bound). */
+  countPendingDeliveries(organizationId: string): Promise<number>;
+  /** Records a failed attempt and when to try again. */
+  rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number): Promise<void>;
+  /** Removes a delivery that succeeded or was given up. */
+  completeDelivery(id: string): Promise<void>;
 }
 
 /** The repositories, as one unit of work sees them. */

@@ -1,21 +1,60 @@
-/** {@link HookRepository} on `node:sqlite`. */
+/** {@link HookRepository} on `node:sqlite`: subscriptions and the durable delivery queue. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { HookRecord, HookRepository } from './repositories.js';
+import type { HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
 import { nullableText, type Row } from './sqlite-rows.js';
+
+const HOOK_COLUMNS = 'id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at, secret';
+
+const hookFromRow = (row: Row): HookRecord => ({
+  id: String(row['id']),
+  applicationId: String(row['application_id']),
+  targetUrl: String(row['target_url']),
+  actorId: nullableText(row['actor_id']),
+  action: nullableText(row['action']),
+  entityType: nullableText(row['entity_type']),
+  entityId: nullableText(row['entity_id']),
+  createdAt: String(row['created_at']),
+  secret: String(row['secret']),
+});
+
+const deliveryFromRow = (row: Row): HookDeliveryRecord => ({
+  id: String(row['id']),
+  hookId: String(row['hook_id']),
+  applicationId: String(row['application_id']),
+  organizationId: String(row['organization_id']),
+  entryId: String(row['entry_id']),
+  body: String(row['body']),
+  attempt: Number(row['attempt']),
+  nextAttemptAt: Number(row['next_attempt_at']),
+});
 
 export class SqliteHookRepository implements HookRepository {
   private readonly insertStatement: StatementSync;
   private readonly deleteStatement: StatementSync;
+  private readonly deleteDeliveriesOfHook: StatementSync;
   private readonly listStatement: StatementSync;
+  private readonly countStatement: StatementSync;
+  private readonly findStatement: StatementSync;
+  private readonly enqueueStatement: StatementSync;
+  private readonly pendingStatement: StatementSync;
+  private readonly countPendingStatement: StatementSync;
+  private readonly rescheduleStatement: StatementSync;
+  private readonly completeStatement: StatementSync;
 
   constructor(db: DatabaseSync) {
-    this.insertStatement = db.prepare(
-      'INSERT INTO hooks (id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insertStatement = db.prepare(`INSERT INTO hooks (${HOOK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.deleteStatement = db.prepare('DELETE FROM hooks WHERE application_id = ? AND id = ?');
-    this.listStatement = db.prepare(
-      'SELECT id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at FROM hooks WHERE application_id = ? ORDER BY rowid',
+    this.deleteDeliveriesOfHook = db.prepare('DELETE FROM hook_deliveries WHERE hook_id = ?');
+    this.listStatement = db.prepare(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE application_id = ? ORDER BY rowid`);
+    this.countStatement = db.prepare('SELECT COUNT(*) AS count FROM hooks WHERE application_id = ?');
+    this.findStatement = db.prepare(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = ?`);
+    this.enqueueStatement = db.prepare(
+      'INSERT INTO hook_deliveries (id, hook_id, application_id, organization_id, entry_id, body, attempt, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.pendingStatement = db.prepare('SELECT * FROM hook_deliveries ORDER BY rowid LIMIT ?');
+    this.countPendingStatement = db.prepare('SELECT COUNT(*) AS count FROM hook_deliveries WHERE organization_id = ?');
+    this.rescheduleStatement = db.prepare('UPDATE hook_deliveries SET attempt = ?, next_attempt_at = ? WHERE id = ?');
+    this.completeStatement = db.prepare('DELETE FROM hook_deliveries WHERE id = ?');
   }
 
   async insert(record: HookRecord): Promise<void> {
@@ -28,23 +67,46 @@ export class SqliteHookRepository implements HookRepository {
       record.entityType,
       record.entityId,
       record.createdAt,
+      record.secret,
     );
   }
 
   async delete(applicationId: string, id: string): Promise<boolean> {
-    return Number(this.deleteStatement.run(applicationId, id).changes) > 0;
+    const removed = Number(this.deleteStatement.run(applicationId, id).changes) > 0;
+    if (removed) this.deleteDeliveriesOfHook.run(id);
+    return removed;
   }
 
   async listForApplication(applicationId: string): Promise<HookRecord[]> {
-    return (this.listStatement.all(applicationId) as Row[]).map((row) => ({
-      id: String(row['id']),
-      applicationId: String(row['application_id']),
-      targetUrl: String(row['target_url']),
-      actorId: nullableText(row['actor_id']),
-      action: nullableText(row['action']),
-      entityType: nullableText(row['entity_type']),
-      entityId: nullableText(row['entity_id']),
-      createdAt: String(row['created_at']),
-    }));
+    return (this.listStatement.all(applicationId) as Row[]).map(hookFromRow);
+  }
+
+  async countForApplication(applicationId: string): Promise<number> {
+    return Number((this.countStatement.get(applicationId) as Row)['count']);
+  }
+
+  async findById(id: string): Promise<HookRecord | undefined> {
+    const row = this.findStatement.get(id) as Row | undefined;
+    return row && hookFromRow(row);
+  }
+
+  async enqueueDeliveries(records: readonly HookDeliveryRecord[]): Promise<void> {
+    for (const r of records) this.enqueueStatement.run(r.id, r.hookId, r.applicationId, r.organizationId, r.entryId, r.body, r.attempt, r.nextAttemptAt);
+  }
+
+  async pendingDeliveries(limit: number): Promise<HookDeliveryRecord[]> {
+    return (this.pendingStatement.all(limit) as Row[]).map(deliveryFromRow);
+  }
+
+  async countPendingDeliveries(organizationId: string): Promise<number> {
+    return Number((this.countPendingStatement.get(organizationId) as Row)['count']);
+  }
+
+  async rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number): Promise<void> {
+    this.rescheduleStatement.run(attempt, nextAttemptAt, id);
+  }
+
+  async completeDelivery(id: string): Promise<void> {
+    this.completeStatement.run(id);
   }
 }

@@ -10,7 +10,15 @@ export const SCHEMA_VERSION = 1;
  */
 export const ADDED_COLUMNS: readonly { table: string; column: string; definition: string }[] = [
   { table: 'hooks', column: 'entity_id', definition: 'TEXT' },
+  // Hooks subscribed before signatures get a random secret nobody knows (FILL_HOOK_SECRETS): re-subscribe to verify.
+  { table: 'hooks', column: 'secret', definition: "TEXT NOT NULL DEFAULT ''" },
+  { table: 'organizations', column: 'previous_secret_salt', definition: 'BLOB' },
+  { table: 'organizations', column: 'previous_secret_hash', definition: 'BLOB' },
+  { table: 'organizations', column: 'previous_secret_valid_until', definition: 'TEXT' },
 ];
+
+/** Gives every hook without a signing secret (made before signatures existed) a random one. */
+export const FILL_HOOK_SECRETS_SQL = "UPDATE hooks SET secret = 'whsec_' || lower(hex(randomblob(32))) WHERE secret = ''";
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS organizations (
@@ -18,7 +26,11 @@ CREATE TABLE IF NOT EXISTS organizations (
   name TEXT NOT NULL,
   secret_salt BLOB NOT NULL,
   secret_hash BLOB NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  -- The secret before the last rotation and until when it is still accepted (all NULL when none).
+  previous_secret_salt BLOB,
+  previous_secret_hash BLOB,
+  previous_secret_valid_until TEXT
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS applications (
@@ -32,6 +44,17 @@ CREATE TABLE IF NOT EXISTS applications (
   head_hash TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS applications_by_organization ON applications (organization_id, created_at);
+
+-- Per-application API keys (hash only), an option besides the organization secret.
+CREATE TABLE IF NOT EXISTS application_keys (
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  organization_id TEXT NOT NULL REFERENCES organizations(id),
+  secret_salt BLOB NOT NULL,
+  secret_hash BLOB NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS application_keys_by_application ON application_keys (application_id, created_at);
 
 CREATE TABLE IF NOT EXISTS entries (
   id TEXT NOT NULL UNIQUE,
@@ -82,7 +105,22 @@ CREATE TABLE IF NOT EXISTS hooks (
   action TEXT,
   entity_type TEXT,
   entity_id TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  secret TEXT NOT NULL      -- HMAC key of the delivery signatures
 ) STRICT;
 CREATE INDEX IF NOT EXISTS hooks_by_application ON hooks (application_id);
+
+-- The durable webhook queue: a row per pending delivery (see HookDeliveryRecord).
+CREATE TABLE IF NOT EXISTS hook_deliveries (
+  id TEXT PRIMARY KEY,
+  hook_id TEXT NOT NULL,
+  application_id TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  entry_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS hook_deliveries_by_organization ON hook_deliveries (organization_id);
+CREATE INDEX IF NOT EXISTS hook_deliveries_by_hook ON hook_deliveries (hook_id);
 `;

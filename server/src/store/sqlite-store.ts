@@ -1,8 +1,8 @@
 /** Opens the embedded SQLite store: `<dataDir>/audit-trail.db`, WAL mode, schema created on first open. */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDirectory, ensurePrivateFile } from './private-files.js';
 import { sqlite } from './sqlite-module.js';
-import { ADDED_COLUMNS, SCHEMA_SQL } from './sqlite-schema.js';
+import { ADDED_COLUMNS, FILL_HOOK_SECRETS_SQL, SCHEMA_SQL } from './sqlite-schema.js';
 import { SqliteEntryRepository } from './sqlite-entries-repository.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
 import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
@@ -19,8 +19,10 @@ export function databasePath(dataDir: string): string {
 
 /** Opens (creating when needed) the SQLite store in `dataDir`. */
 export function openSqliteStore(dataDir: string): Store {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDirectory(dataDir);
   const location = databasePath(dataDir);
+  // Before SQLite creates it: the -wal and -shm files take the database file's mode.
+  ensurePrivateFile(location);
   const db = new sqlite.DatabaseSync(location, { enableForeignKeyConstraints: true });
   // WAL lets readers (list, verify) run while a batch is being written; NORMAL sync is durable across process
   // crashes in WAL mode and much faster than FULL. busy_timeout covers a second process (e.g. a CLI) on the file.
@@ -30,6 +32,7 @@ export function openSqliteStore(dataDir: string): Store {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
     if (!columns.some((existing) => existing.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   }
+  db.exec(FILL_HOOK_SECRETS_SQL);
   let open = true;
   const repositories: Repositories = {
     tenants: new SqliteTenantRepository(db),

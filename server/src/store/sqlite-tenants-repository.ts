@@ -1,8 +1,10 @@
 /** {@link TenantRepository} on `node:sqlite`. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
-import type { ApplicationRecord, OrganizationRecord, TenantRepository } from './repositories.js';
+import type { ApplicationKeyRecord, ApplicationRecord, OrganizationRecord, TenantRepository } from './repositories.js';
 import type { Row } from './sqlite-rows.js';
+
+const ORGANIZATION_COLUMNS = 'id, name, secret_salt, secret_hash, created_at, previous_secret_salt, previous_secret_hash, previous_secret_valid_until';
 
 const applicationFromRow = (row: Row): ApplicationRecord => ({
   id: String(row['id']),
@@ -11,18 +13,54 @@ const applicationFromRow = (row: Row): ApplicationRecord => ({
   createdAt: String(row['created_at']),
 });
 
+const organizationFromRow = (row: Row): OrganizationRecord => ({
+  id: String(row['id']),
+  name: String(row['name']),
+  secretSalt: Buffer.from(row['secret_salt'] as Uint8Array),
+  secretHash: Buffer.from(row['secret_hash'] as Uint8Array),
+  createdAt: String(row['created_at']),
+  previousSecret:
+    row['previous_secret_hash'] == null
+      ? null
+      : {
+          salt: Buffer.from(row['previous_secret_salt'] as Uint8Array),
+          hash: Buffer.from(row['previous_secret_hash'] as Uint8Array),
+          validUntil: String(row['previous_secret_valid_until']),
+        },
+});
+
+const keyFromRow = (row: Row): ApplicationKeyRecord => ({
+  id: String(row['id']),
+  applicationId: String(row['application_id']),
+  organizationId: String(row['organization_id']),
+  secretSalt: Buffer.from(row['secret_salt'] as Uint8Array),
+  secretHash: Buffer.from(row['secret_hash'] as Uint8Array),
+  createdAt: String(row['created_at']),
+});
+
 export class SqliteTenantRepository implements TenantRepository {
   private readonly insertOrg: StatementSync;
   private readonly findOrg: StatementSync;
   private readonly countOrgs: StatementSync;
+  private readonly listOrgs: StatementSync;
+  private readonly rotateOrg: StatementSync;
   private readonly insertApp: StatementSync;
   private readonly findApp: StatementSync;
   private readonly listApps: StatementSync;
+  private readonly insertKey: StatementSync;
+  private readonly findKey: StatementSync;
+  private readonly listKeys: StatementSync;
+  private readonly deleteKey: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.insertOrg = db.prepare('INSERT INTO organizations (id, name, secret_salt, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)');
-    this.findOrg = db.prepare('SELECT id, name, secret_salt, secret_hash, created_at FROM organizations WHERE id = ?');
+    this.findOrg = db.prepare(`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ?`);
     this.countOrgs = db.prepare('SELECT COUNT(*) AS count FROM organizations');
+    this.listOrgs = db.prepare(`SELECT ${ORGANIZATION_COLUMNS} FROM organizations ORDER BY created_at, rowid`);
+    this.rotateOrg = db.prepare(
+      `UPDATE organizations SET previous_secret_salt = secret_salt, previous_secret_hash = secret_hash, previous_secret_valid_until = ?,
+         secret_salt = ?, secret_hash = ? WHERE id = ?`,
+    );
     this.insertApp = db.prepare(
       'INSERT INTO applications (id, organization_id, name, created_at, head_sequence, head_hash) VALUES (?, ?, ?, ?, 0, ?)',
     );
@@ -30,6 +68,12 @@ export class SqliteTenantRepository implements TenantRepository {
     this.listApps = db.prepare(
       'SELECT id, organization_id, name, created_at FROM applications WHERE organization_id = ? ORDER BY created_at, rowid',
     );
+    this.insertKey = db.prepare(
+      'INSERT INTO application_keys (id, application_id, organization_id, secret_salt, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.findKey = db.prepare('SELECT * FROM application_keys WHERE id = ?');
+    this.listKeys = db.prepare('SELECT * FROM application_keys WHERE application_id = ? ORDER BY created_at, rowid');
+    this.deleteKey = db.prepare('DELETE FROM application_keys WHERE application_id = ? AND id = ?');
   }
 
   async insertOrganization(record: OrganizationRecord): Promise<void> {
@@ -38,18 +82,19 @@ export class SqliteTenantRepository implements TenantRepository {
 
   async findOrganization(id: string): Promise<OrganizationRecord | undefined> {
     const row = this.findOrg.get(id) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      id: String(row['id']),
-      name: String(row['name']),
-      secretSalt: Buffer.from(row['secret_salt'] as Uint8Array),
-      secretHash: Buffer.from(row['secret_hash'] as Uint8Array),
-      createdAt: String(row['created_at']),
-    };
+    return row && organizationFromRow(row);
   }
 
   async countOrganizations(): Promise<number> {
     return Number((this.countOrgs.get() as Row)['count']);
+  }
+
+  async listOrganizations(): Promise<OrganizationRecord[]> {
+    return (this.listOrgs.all() as Row[]).map(organizationFromRow);
+  }
+
+  async rotateOrganizationSecret(id: string, next: { salt: Buffer; hash: Buffer }, previousValidUntil: string): Promise<boolean> {
+    return Number(this.rotateOrg.run(previousValidUntil, next.salt, next.hash, id).changes) > 0;
   }
 
   async insertApplication(record: ApplicationRecord): Promise<void> {
@@ -63,5 +108,22 @@ export class SqliteTenantRepository implements TenantRepository {
 
   async listApplications(organizationId: string): Promise<ApplicationRecord[]> {
     return (this.listApps.all(organizationId) as Row[]).map(applicationFromRow);
+  }
+
+  async insertApplicationKey(record: ApplicationKeyRecord): Promise<void> {
+    this.insertKey.run(record.id, record.applicationId, record.organizationId, record.secretSalt, record.secretHash, record.createdAt);
+  }
+
+  async findApplicationKey(id: string): Promise<ApplicationKeyRecord | undefined> {
+    const row = this.findKey.get(id) as Row | undefined;
+    return row && keyFromRow(row);
+  }
+
+  async listApplicationKeys(applicationId: string): Promise<ApplicationKeyRecord[]> {
+    return (this.listKeys.all(applicationId) as Row[]).map(keyFromRow);
+  }
+
+  async deleteApplicationKey(applicationId: string, id: string): Promise<boolean> {
+    return Number(this.deleteKey.run(applicationId, id).changes) > 0;
   }
 }

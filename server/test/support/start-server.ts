@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Credentials } from '../../../sdk/src/contract/wire.js';
 import { buildServer } from '../../src/app.js';
+import type { HookDispatcherOptions } from '../../src/hooks/dispatcher.js';
+import type { LimitOptions } from '../../src/limits/options.js';
 import { databasePath } from '../../src/store/sqlite-store.js';
 import { createTenant, seedTenant } from '../../src/tenants.js';
 
@@ -40,6 +42,12 @@ export interface StartServerOptions {
   webhookRetryDelaysMs?: number[];
   /** The checkpoint signing key (`PRIVATE+KEY+…`) instead of the data dir's key file. */
   signingKey?: string;
+  /** Enables the admin API with this token. */
+  adminToken?: string;
+  /** Back-pressure and failed-authentication limits. */
+  limits?: LimitOptions;
+  /** Other webhook options (merged over the test defaults: loopback receivers allowed, 2 s timeouts). */
+  webhooks?: HookDispatcherOptions;
 }
 
 /** Starts a server; call `close()` in `afterAll`. */
@@ -48,7 +56,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'audit-trail-test-'));
   const app = await buildServer({
     dataDir,
-    webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000 },
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    // The receivers of the tests listen on 127.0.0.1: the explicit local-development option allows them.
+    webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000, deadlineMs: 4000, allowLoopback: true, ...options.webhooks },
     ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
   });
   try {
