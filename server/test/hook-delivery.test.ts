@@ -3,7 +3,7 @@
  * organization not stalling another's deliveries, a total deadline per attempt, the cap on hooks per application,
  * the per-organization queue bound, and a queue that survives a restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -50,6 +50,14 @@ describe('signatures', () => {
     const t = Number(/t=(\d+)/.exec(header)?.[1]);
     expect(verifySignature(header, delivery!.raw, hook.secret!, { nowSeconds: t + 301 })).toBe(false);
     expect(verifySignature(signatureHeader(hook.secret!, delivery!.raw, t - 1000), delivery!.raw, hook.secret!, { nowSeconds: t })).toBe(false);
+    // The receiver code of docs/server.md, run as printed, agrees.
+    const docs = readFileSync(join(__dirname, '../../docs/server.md'), 'utf8');
+    const snippet = /```js\n([\s\S]*?function verifyAuditTrailSignature[\s\S]*?)```/.exec(docs)?.[1];
+    expect(snippet).toBeDefined();
+    const fromDocs = new Function('require', `${snippet}\nreturn verifyAuditTrailSignature;`)(require) as (h: string, b: string | Buffer, s: string) => boolean;
+    expect(fromDocs(header, Buffer.from(delivery!.raw), hook.secret!)).toBe(true);
+    expect(fromDocs(header, Buffer.from(delivery!.raw.replace('alice', 'mallory')), hook.secret!)).toBe(false);
+    expect(fromDocs(signatureHeader(hook.secret!, delivery!.raw, t - 1000), delivery!.raw, hook.secret!)).toBe(false);
   });
 });
 
