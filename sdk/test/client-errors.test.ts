@@ -12,6 +12,7 @@ import {
   isAuditTrailError,
 } from '../src/errors.js';
 import { api, makeClient } from './support/fixtures.js';
+import { failure } from './support/failure.js';
 import { useNock } from './support/use-nock.js';
 
 // One attempt per call: these tests map a single reply to its error (retries are tested in client-retries.test.ts).
@@ -21,15 +22,6 @@ const logPath = '/api/log/alice/LOGIN';
 const errorBody = (code: string, message: string, field?: string) => ({ error: { code, message, ...(field ? { field } : {}) } });
 
 useNock(() => client.close());
-
-async function failure(promise: Promise<unknown>): Promise<AuditTrailError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isAuditTrailError(error)) throw new Error(`expected an AuditTrailError, got ${String(error)}`);
-  return error;
-}
 
 describe('HTTP statuses map to typed errors', () => {
   test.each([

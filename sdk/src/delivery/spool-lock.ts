@@ -143,7 +143,9 @@ export class SpoolLock {
       const now = new Date();
       fs.utimesSync(this.#file, now, now);
     } catch (error) {
-      process.emitWarning(`audit-trail spool: could not refresh ${this.#file} (${(error as Error).message})`);
+      // Said once, then the heartbeat stops: the lock file (or its directory) is gone or out of reach.
+      clearInterval(this.#heartbeat);
+      process.emitWarning(`audit-trail spool: could not refresh ${this.#file}; other hosts may take it as stale (${(error as Error).message})`);
     }
   }
 
