@@ -9,7 +9,6 @@ import {
   RateLimitError,
   ServerError,
   ValidationError,
-  isAuditTrailError,
 } from '../src/errors.js';
 import { api, makeClient } from './support/fixtures.js';
 import { failure } from './support/failure.js';
