@@ -16,6 +16,7 @@ export const ENV = {
   verifierKey: 'AUDIT_TRAIL_VERIFIER_KEY',
   /** Where the client commands keep the last verified checkpoint. */
   stateFile: 'AUDIT_TRAIL_STATE_FILE',
+  databaseUrl: 'AUDIT_TRAIL_DATABASE_URL',
   port: 'PORT',
   logLevel: 'LOG_LEVEL',
 } as const;

@@ -27,6 +27,7 @@ Environment:
   PORT, AUDIT_TRAIL_DATA_DIR, LOG_LEVEL,
   AUDIT_TRAIL_SIGNING_KEY, AUDIT_TRAIL_SIGNING_KEY_FILE,
   AUDIT_TRAIL_LOG_NAME                                        (serve)
+  AUDIT_TRAIL_DATABASE_URL=postgres://user:pw@host:5432/db    (serve: store in PostgreSQL instead of SQLite)
   AUDIT_TRAIL_BASE_URL (default http://127.0.0.1:8080),
   AUDIT_TRAIL_ORGANIZATION_ID, AUDIT_TRAIL_API_SECRET,
   AUDIT_TRAIL_APPLICATION_ID                                  (client commands; serve seeds them when set)

@@ -1,10 +1,11 @@
 /**
- * `audit-trail serve`: runs the server on the embedded SQLite store. On the first start with an empty database it
+ * `audit-trail serve`: runs the server on the embedded SQLite store, or on PostgreSQL when AUDIT_TRAIL_DATABASE_URL
+ * is a postgres:// URL. On the first start with an empty database it
  * creates an organization and application and prints their credentials as `export` lines; when the three
  * AUDIT_TRAIL_* credential variables are set it seeds exactly those instead (again on every start: idempotent).
  */
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { buildServer } from '../app.js';
 import { createTenant, seedTenant } from '../tenants.js';
@@ -35,10 +36,14 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   const port = parsePort(options.port, '--port') ?? parsePort(env[ENV.port], ENV.port) ?? CLI_DEFAULTS.port;
   const dataDir = resolve(options.data ?? env[ENV.dataDir] ?? CLI_DEFAULTS.dataDir);
   const seed = credentialsFromEnv(env);
+  // A postgres:// URL moves the data to PostgreSQL; the data directory then holds the first start's credentials
+  // (and the signing key, unless it is configured).
+  const databaseUrl = env[ENV.databaseUrl] || undefined;
   const signingKeyFile = options['signing-key'] ?? env[ENV.signingKeyFile];
   const logLevel = env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel;
   const app = await buildServer({
     dataDir,
+    databaseUrl,
     logger: { level: logLevel },
     // A line per request only when asked for detail: at info level the append routes stay unlogged (errors still are).
     requestLogging: logLevel === 'debug' || logLevel === 'trace',
@@ -70,6 +75,7 @@ export async function serve(options: { host?: string; port?: string; data?: stri
     lines.push(...exportLines(created, baseUrl));
     // So that a second terminal needs no copy-paste: `source .data/credentials.env`. Owner-only, like an ssh key.
     const file = join(dataDir, CREDENTIALS_FILE);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${exportLines(created, baseUrl).join('\n')}\n`, { mode: 0o600 });
     lines.push(`Saved to ${relative(process.cwd(), file) || file} (mode 600): \`source ${relative(process.cwd(), file) || file}\` in another shell.`);
   }

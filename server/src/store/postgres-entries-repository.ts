@@ -1,0 +1,196 @@
+/**
+ * {@link EntryRepository} on PostgreSQL. One instance per unit of work: the pool's for single statements, a
+ * connection's inside {@link Store.transaction}, where `head()` locks the application's row until commit.
+ * Statements are named, so each connection prepares them once.
+ */
+import type { StoredEntry } from '@audit-trail/sdk/contract';
+import { GENESIS_HASH, HASH_VERSION } from '@audit-trail/sdk/contract';
+import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
+import type { PgRow, Queryable } from './postgres-rows.js';
+import { nullableText } from './postgres-rows.js';
+
+const COLUMN_NAMES = [
+  'id', 'application_id', 'sequence', 'timestamp', 'actor_id', 'action', 'details', 'actor_display_name', 'actor_roles',
+  'entity_type', 'entity_id', 'occurred_at', 'ip', 'idempotency_key', 'previous_hash', 'hash', 'standalone_hash', 'hash_version',
+] as const;
+const COLUMNS = COLUMN_NAMES.join(', ');
+
+function entryFromRow(row: PgRow): StoredEntry {
+  const details = nullableText(row['details']);
+  const roles = nullableText(row['actor_roles']);
+  return {
+    id: String(row['id']),
+    applicationId: String(row['application_id']),
+    sequence: Number(row['sequence']),
+    timestamp: String(row['timestamp']),
+    actorId: String(row['actor_id']),
+    action: String(row['action']),
+    details: details === null ? null : (JSON.parse(details) as StoredEntry['details']),
+    actorDisplayName: nullableText(row['actor_display_name']),
+    actorRoles: roles === null ? null : (JSON.parse(roles) as string[]),
+    entityType: nullableText(row['entity_type']),
+    entityId: nullableText(row['entity_id']),
+    occurredAt: nullableText(row['occurred_at']),
+    ip: nullableText(row['ip']),
+    idempotencyKey: nullableText(row['idempotency_key']),
+    previousHash: String(row['previous_hash']),
+    hash: String(row['hash']),
+    standaloneHash: String(row['standalone_hash']),
+    hashVersion: HASH_VERSION,
+  };
+}
+
+/** Column and value of each equality filter, in a fixed order (one named statement per combination). */
+const EQUALITY_FILTERS = [
+  ['actorId', 'actor_id'],
+  ['action', 'action'],
+  ['entityType', 'entity_type'],
+  ['entityId', 'entity_id'],
+  ['idempotencyKey', 'idempotency_key'],
+] as const satisfies readonly (readonly [keyof EntryFilter, string])[];
+
+export class PostgresEntryRepository implements EntryRepository {
+  /**
+   * @param db - The pool, or the connection of a transaction.
+   * @param inTransaction - Whether `head()` may lock (FOR UPDATE outside a transaction would lock nothing useful).
+   */
+  constructor(
+    private readonly db: Queryable,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  private async rows(name: string, text: string, values: unknown[]): Promise<PgRow[]> {
+    return (await this.db.query<PgRow>({ name, text, values })).rows;
+  }
+
+  private async one(name: string, text: string, values: unknown[]): Promise<StoredEntry | undefined> {
+    const [row] = await this.rows(name, text, values);
+    return row && entryFromRow(row);
+  }
+
+  async head(applicationId: string): Promise<ChainHead> {
+    // FOR UPDATE: the application's row is the chain's lock. A second append (any process) waits here until this
+    // transaction commits, then reads the head it left.
+    const [row] = this.inTransaction
+      ? await this.rows('entries-head-lock', 'SELECT head_sequence, head_hash FROM applications WHERE id = $1 FOR UPDATE', [applicationId])
+      : await this.rows('entries-head', 'SELECT head_sequence, head_hash FROM applications WHERE id = $1', [applicationId]);
+    if (!row) return { sequence: 0, hash: GENESIS_HASH };
+    return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']) };
+  }
+
+  async insert(entry: StoredEntry): Promise<void> {
+    await this.db.query({
+      name: 'entries-insert',
+      text: `INSERT INTO entries (${COLUMNS}) VALUES (${COLUMN_NAMES.map((_, i) => `$${i + 1}`).join(', ')})`,
+      values: [
+        entry.id,
+        entry.applicationId,
+        entry.sequence,
+        entry.timestamp,
+        entry.actorId,
+        entry.action,
+        entry.details === null ? null : JSON.stringify(entry.details),
+        entry.actorDisplayName,
+        entry.actorRoles === null ? null : JSON.stringify(entry.actorRoles),
+        entry.entityType,
+        entry.entityId,
+        entry.occurredAt,
+        entry.ip,
+        entry.idempotencyKey,
+        entry.previousHash,
+        entry.hash,
+        entry.standaloneHash,
+        entry.hashVersion,
+      ],
+    });
+  }
+
+  async moveHead(applicationId: string, head: ChainHead): Promise<void> {
+    await this.db.query({
+      name: 'entries-move-head',
+      text: 'UPDATE applications SET head_sequence = $1, head_hash = $2 WHERE id = $3',
+      values: [head.sequence, head.hash, applicationId],
+    });
+  }
+
+  findById(applicationId: string, id: string): Promise<StoredEntry | undefined> {
+    return this.one('entries-by-id', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND id = $2`, [applicationId, id]);
+  }
+
+  findBySequence(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
+    return this.one('entries-by-sequence', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence = $2`, [
+      applicationId,
+      sequence,
+    ]);
+  }
+
+  findByIdempotencyKey(applicationId: string, key: string): Promise<StoredEntry | undefined> {
+    return this.one('entries-by-key', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND idempotency_key = $2`, [
+      applicationId,
+      key,
+    ]);
+  }
+
+  async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
+    const values: unknown[] = [applicationId];
+    const where = ['application_id = $1'];
+    const parameter = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    let name = 'entries-list';
+    for (const [field, column] of EQUALITY_FILTERS) {
+      const value = filter[field];
+      if (value !== undefined) {
+        where.push(`${column} = ${parameter(value)}`);
+        name += `-${field}`;
+      }
+    }
+    if (filter.from !== undefined) {
+      where.push(`timestamp >= ${parameter(filter.from)}`);
+      name += '-from';
+    }
+    if (filter.to !== undefined) {
+      where.push(`timestamp < ${parameter(filter.to)}`);
+      name += '-to';
+    }
+    if (page.afterSequence !== undefined) {
+      where.push(`sequence ${page.order === 'asc' ? '>' : '<'} ${parameter(page.afterSequence)}`);
+      name += '-after';
+    }
+    name += `-${page.order}`;
+    const text = `SELECT ${COLUMNS} FROM entries WHERE ${where.join(' AND ')} ORDER BY sequence ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${parameter(page.limit)}`;
+    return (await this.rows(name, text, values)).map(entryFromRow);
+  }
+
+  async range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]> {
+    const rows = await this.rows(
+      'entries-range',
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence ASC LIMIT $4`,
+      [applicationId, fromSequence, toSequence, limit],
+    );
+    return rows.map(entryFromRow);
+  }
+
+  nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
+    return this.one(
+      'entries-next-after',
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence > $2 ORDER BY sequence ASC LIMIT 1`,
+      [applicationId, sequence],
+    );
+  }
+
+  async actions(applicationId: string, limit: number): Promise<ActionRow[]> {
+    const rows = await this.rows(
+      'entries-actions',
+      'SELECT action, COUNT(*) AS count, MAX(timestamp) AS last_recorded_at, MAX(sequence) AS last_sequence ' +
+        'FROM entries WHERE application_id = $1 GROUP BY action ORDER BY last_sequence DESC LIMIT $2',
+      [applicationId, limit],
+    );
+    return rows.map((row) => ({
+      action: String(row['action']),
+      count: Number(row['count']),
+      lastRecordedAt: String(row['last_recorded_at']),
+    }));
+  }
+}
