@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENESIS_HASH, verifyChain, type StoredEntry } from '@audit-trail/sdk/contract';
 import { appendEntries } from '../src/ledger.js';
+import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
+import { sqlite } from '../src/store/sqlite-module.js';
+import { databasePath } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/repositories.js';
 import { createTenant } from '../src/tenants.js';
 import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from './support/postgres.js';
@@ -16,6 +19,8 @@ interface OpenedStore {
   store: Store;
   /** Opens a second store on the same data (another server process's view). */
   reopen(): Promise<Store>;
+  /** Turns the data back into what version 1 of the schema had (no action summary, no time index). */
+  downgradeToVersion1(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -25,6 +30,11 @@ async function openBackend(backend: Backend): Promise<OpenedStore> {
     return {
       store: await openStore({ dataDir }),
       reopen: () => openStore({ dataDir }),
+      async downgradeToVersion1() {
+        const db = new sqlite.DatabaseSync(databasePath(dataDir));
+        db.exec('DROP TABLE action_summaries; DROP INDEX entries_by_time; PRAGMA user_version = 1;');
+        db.close();
+      },
       cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
@@ -32,6 +42,12 @@ async function openBackend(backend: Backend): Promise<OpenedStore> {
   return {
     store: await openStore({ databaseUrl: database.url }),
     reopen: () => openStore({ databaseUrl: database.url }),
+    async downgradeToVersion1() {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('DROP TABLE action_summaries; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;');
+      await client.end();
+    },
     cleanup: () => database.drop(),
   };
 }
@@ -230,6 +246,19 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       expect(await store.entries.actions(applicationId, 10)).toEqual(expected);
       expect(await store.entries.actions(applicationId, 1)).toEqual(expected.slice(0, 1));
       expect(await store.entries.actions('app-none', 10)).toEqual([]);
+    });
+
+    test('upgrading a version-1 database builds the action summary from its entries', async () => {
+      const before = await store.entries.actions(applicationId, 10);
+      await store.close();
+      await opened.downgradeToVersion1();
+      store = await opened.reopen();
+      opened.store = store;
+      expect(await store.entries.actions(applicationId, 10)).toEqual(before);
+      // And appends go on maintaining it.
+      await appendEntries(store, applicationId, [{ actorId: 'x', action: 'EXPORT' }], at(10 * 60_000));
+      const [newest] = await store.entries.actions(applicationId, 10);
+      expect(newest).toEqual({ action: 'EXPORT', count: (before.find((a) => a.action === 'EXPORT')?.count ?? 0) + 1, lastRecordedAt: at(10 * 60_000)().toISOString() });
     });
   });
 

@@ -8,6 +8,7 @@ import { GENESIS_HASH, HASH_VERSION } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
 import { nullableText } from './postgres-rows.js';
+import { ActionTally } from './action-tally.js';
 
 const COLUMN_NAMES = [
   'id', 'application_id', 'sequence', 'timestamp', 'actor_id', 'action', 'details', 'actor_display_name', 'actor_roles',
@@ -50,6 +51,9 @@ const EQUALITY_FILTERS = [
 ] as const satisfies readonly (readonly [keyof EntryFilter, string])[];
 
 export class PostgresEntryRepository implements EntryRepository {
+  /** Actions of the entries inserted since the last moveHead, in this unit of work. */
+  private readonly tally = new ActionTally();
+
   /**
    * @param db - The pool, or the connection of a transaction.
    * @param inTransaction - Whether `head()` may lock (FOR UPDATE outside a transaction would lock nothing useful).
@@ -103,6 +107,7 @@ export class PostgresEntryRepository implements EntryRepository {
         entry.hashVersion,
       ],
     });
+    this.tally.add(entry);
   }
 
   async moveHead(applicationId: string, head: ChainHead): Promise<void> {
@@ -110,6 +115,24 @@ export class PostgresEntryRepository implements EntryRepository {
       name: 'entries-move-head',
       text: 'UPDATE applications SET head_sequence = $1, head_hash = $2 WHERE id = $3',
       values: [head.sequence, head.hash, applicationId],
+    });
+    const deltas = this.tally.drain();
+    if (deltas.length === 0) return;
+    // One statement for every action of the append.
+    await this.db.query({
+      name: 'entries-upsert-actions',
+      text:
+        'INSERT INTO action_summaries AS s (application_id, action, count, last_recorded_at, last_sequence) ' +
+        'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) ' +
+        'ON CONFLICT (application_id, action) DO UPDATE SET count = s.count + excluded.count, ' +
+        'last_recorded_at = excluded.last_recorded_at, last_sequence = excluded.last_sequence',
+      values: [
+        deltas.map((d) => d.applicationId),
+        deltas.map((d) => d.action),
+        deltas.map((d) => d.count),
+        deltas.map((d) => d.lastRecordedAt),
+        deltas.map((d) => d.lastSequence),
+      ],
     });
   }
 
@@ -183,8 +206,7 @@ export class PostgresEntryRepository implements EntryRepository {
   async actions(applicationId: string, limit: number): Promise<ActionRow[]> {
     const rows = await this.rows(
       'entries-actions',
-      'SELECT action, COUNT(*) AS count, MAX(timestamp) AS last_recorded_at, MAX(sequence) AS last_sequence ' +
-        'FROM entries WHERE application_id = $1 GROUP BY action ORDER BY last_sequence DESC LIMIT $2',
+      'SELECT action, count, last_recorded_at FROM action_summaries WHERE application_id = $1 ORDER BY last_sequence DESC LIMIT $2',
       [applicationId, limit],
     );
     return rows.map((row) => ({

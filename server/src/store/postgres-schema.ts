@@ -75,6 +75,26 @@ CREATE TABLE hooks (
 );
 CREATE INDEX hooks_by_application ON hooks (application_id, position);
 `,
+  `
+-- The from/to filters of the list endpoint.
+CREATE INDEX entries_by_time ON entries (application_id, timestamp);
+
+-- Distinct actions per application (GET /api/actions, the Zapier dropdown) without scanning the entries:
+-- maintained by the append transaction (EntryRepository.moveHead), built here from what is already stored.
+CREATE TABLE action_summaries (
+  application_id TEXT COLLATE "C" NOT NULL REFERENCES applications(id),
+  action TEXT COLLATE "C" NOT NULL,
+  count BIGINT NOT NULL,
+  last_recorded_at TEXT COLLATE "C" NOT NULL,
+  last_sequence BIGINT NOT NULL,
+  PRIMARY KEY (application_id, action)
+);
+CREATE INDEX action_summaries_by_recency ON action_summaries (application_id, last_sequence);
+INSERT INTO action_summaries (application_id, action, count, last_recorded_at, last_sequence)
+  SELECT e.application_id, e.action, g.count, e.timestamp, e.sequence
+  FROM (SELECT application_id, action, COUNT(*) AS count, MAX(sequence) AS last_sequence FROM entries GROUP BY application_id, action) AS g
+  JOIN entries AS e ON e.application_id = g.application_id AND e.sequence = g.last_sequence;
+`,
 ];
 
 /** Creates or upgrades the schema; safe to run from several processes at once. */

@@ -68,7 +68,10 @@ export interface EntryRepository {
   head(applicationId: string): Promise<ChainHead>;
   /** Appends an entry that already carries its sequence and hashes (call {@link moveHead} before committing). */
   insert(entry: StoredEntry): Promise<void>;
-  /** Moves the application's chain head; once per append, after its inserts, in the same transaction. */
+  /**
+   * Moves the application's chain head; once per append, after its inserts, in the same transaction. It also
+   * writes what those inserts change in the distinct-actions summary ({@link actions}).
+   */
   moveHead(applicationId: string, head: ChainHead): Promise<void>;
   findById(applicationId: string, id: string): Promise<StoredEntry | undefined>;
   findBySequence(applicationId: string, sequence: number): Promise<StoredEntry | undefined>;
@@ -78,7 +81,7 @@ export interface EntryRepository {
   range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]>;
   /** The first entry after `sequence`, ascending. */
   nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined>;
-  /** Distinct actions, most recently recorded first. */
+  /** Distinct actions, most recently recorded first: read from a summary the appends maintain, not from the entries. */
   actions(applicationId: string, limit: number): Promise<ActionRow[]>;
 }
 
