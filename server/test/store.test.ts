@@ -131,29 +131,33 @@ describe.each(BACKENDS)('store on %s', (backend) => {
 
   test('ledger: entries chain from genesis, every field round-trips, idempotency keys replay', async () => {
     const { applicationId } = await createTenant(store);
+    const full = {
+      actorId: 'alice',
+      action: 'INVOICE_UPDATED',
+      details: { amount: 12.5, nested: { z: 1, a: [true, null, 'x'] } },
+      actorDisplayName: 'Alice Ä',
+      actorRoles: ['admin', 'billing'],
+      entityType: 'invoice',
+      entityId: 'inv_1',
+      occurredAt: '2025-12-31T23:59:59.000Z',
+      ip: '203.0.113.9',
+      idempotencyKey: 'key-1',
+    };
     const outcomes = await appendEntries(
       store,
       applicationId,
       [
-        {
-          actorId: 'alice',
-          action: 'INVOICE_UPDATED',
-          details: { amount: 12.5, nested: { z: 1, a: [true, null, 'x'] } },
-          actorDisplayName: 'Alice Ä',
-          actorRoles: ['admin', 'billing'],
-          entityType: 'invoice',
-          entityId: 'inv_1',
-          occurredAt: '2025-12-31T23:59:59.000Z',
-          ip: '203.0.113.9',
-          idempotencyKey: 'key-1',
-        },
+        full,
         { actorId: 'bob', action: 'LOGIN', details: 'plain text details' },
+        { ...full },
         { actorId: 'carol', action: 'LOGIN', idempotencyKey: 'key-1' },
         { code: 'invalid_field', field: 'actorId', message: 'bad' },
       ],
       at(0),
     );
-    expect(outcomes.map((o) => o.status)).toEqual(['stored', 'stored', 'duplicate', 'rejected']);
+    // The same entry under a used key is a replay; a different one is a conflict.
+    expect(outcomes.map((o) => o.status)).toEqual(['stored', 'stored', 'duplicate', 'rejected', 'rejected']);
+    expect(outcomes[3]).toMatchObject({ issue: { code: 'idempotency_conflict' } });
     const [first, second, replay] = outcomes as { entry: StoredEntry }[];
     expect(replay?.entry.id).toBe(first?.entry.id);
     expect(first?.entry).toMatchObject({ sequence: 1, previousHash: GENESIS_HASH });
@@ -169,7 +173,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect(await store.entries.findByIdempotencyKey(applicationId, 'key-none')).toBeUndefined();
 
     // A later append replays the key from the database, not only within one call.
-    const [again] = await appendEntries(store, applicationId, [{ actorId: 'dave', action: 'X', idempotencyKey: 'key-1' }], at(1));
+    const [again] = await appendEntries(store, applicationId, [{ ...full }], at(1));
     expect(again).toMatchObject({ status: 'duplicate', entry: { id: first?.entry.id } });
     expect(verifyChain(await store.entries.range(applicationId, 1, 10, 10))).toMatchObject({ valid: true, checked: 2 });
   });

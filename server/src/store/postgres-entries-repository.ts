@@ -4,7 +4,7 @@
  * Statements are named, so each connection prepares them once.
  */
 import type { StoredEntry } from '@audit-trail/sdk/contract';
-import { GENESIS_HASH, HASH_VERSION } from '@audit-trail/sdk/contract';
+import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
 import { nullableText } from './postgres-rows.js';
@@ -37,7 +37,8 @@ function entryFromRow(row: PgRow): StoredEntry {
     previousHash: String(row['previous_hash']),
     hash: String(row['hash']),
     standaloneHash: String(row['standalone_hash']),
-    hashVersion: HASH_VERSION,
+    // As stored: verification fails an entry whose version it does not know, instead of assuming one.
+    hashVersion: Number(row['hash_version']),
   };
 }
 
