@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROUTES, authHeaders, verifyChain, type BatchResponse, type Credentials, type ListResponse, type StoredEntry, type VerifyResult } from '@audit-trail/sdk/contract';
+import { PATHS, authHeaders, verifyChain, type BatchResponse, type Credentials, type ListResponse, type StoredEntry, type VerifyResult } from '@audit-trail/sdk/contract';
 import { openStore } from '../src/store/open-store.js';
 import { createTenant } from '../src/tenants.js';
 import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from './support/postgres.js';
@@ -49,7 +49,7 @@ async function call<T>(baseUrl: string, credentials: Credentials, path: string, 
 }
 
 const postBatch = (baseUrl: string, credentials: Credentials, entries: object[]) =>
-  call<BatchResponse>(baseUrl, credentials, ROUTES.batch, { method: 'POST', body: JSON.stringify({ entries }) });
+  call<BatchResponse>(baseUrl, credentials, PATHS.batch, { method: 'POST', body: JSON.stringify({ entries }) });
 
 const batchOf = (prefix: string, size: number) =>
   Array.from({ length: size }, (_, i) => ({ actorId: 'writer', action: 'PROCESS_TEST', details: { key: `${prefix}-${i}` }, idempotencyKey: `${prefix}-${i}` }));
@@ -60,7 +60,7 @@ async function readChain(baseUrl: string, credentials: Credentials): Promise<Sto
   let cursor: string | null = null;
   do {
     const query: string = `?order=asc&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page: { status: number; body: ListResponse } = await call<ListResponse>(baseUrl, credentials, `${ROUTES.entries}${query}`);
+    const page: { status: number; body: ListResponse } = await call<ListResponse>(baseUrl, credentials, `${PATHS.entries}${query}`);
     expect(page.status).toBe(200);
     all.push(...page.body.entries);
     cursor = page.body.nextCursor;
@@ -75,7 +75,7 @@ async function expectOneChain(baseUrl: string, credentials: Credentials, expecte
   const keys = chain.map((e) => e.idempotencyKey);
   expect(new Set(keys).size).toBe(keys.length);
   expect(new Set(keys)).toEqual(expectedKeys);
-  const verification = await call<VerifyResult>(baseUrl, credentials, ROUTES.verifyChain);
+  const verification = await call<VerifyResult>(baseUrl, credentials, PATHS.verifyChain);
   expect(verification.body).toMatchObject({ valid: true, checked: expectedKeys.size });
   return chain;
 }

@@ -143,7 +143,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       ip: '203.0.113.9',
       idempotencyKey: 'key-1',
     };
-    const outcomes = await appendEntries(
+    const { outcomes } = await appendEntries(
       store,
       applicationId,
       [
@@ -173,7 +173,9 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect(await store.entries.findByIdempotencyKey(applicationId, 'key-none')).toBeUndefined();
 
     // A later append replays the key from the database, not only within one call.
-    const [again] = await appendEntries(store, applicationId, [{ ...full }], at(1));
+    const {
+      outcomes: [again],
+    } = await appendEntries(store, applicationId, [{ ...full }], at(1));
     expect(again).toMatchObject({ status: 'duplicate', entry: { id: first?.entry.id } });
     expect(verifyChain(await store.entries.range(applicationId, 1, 10, 10))).toMatchObject({ valid: true, checked: 2 });
   });
@@ -266,6 +268,26 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     });
   });
 
+  test('tree: nodes stored, read back in the order asked, overwritten; the ledger keeps the tree as big as the chain', async () => {
+    const { applicationId } = await createTenant(store);
+    const hash = (byte: number) => Buffer.alloc(32, byte);
+    await store.tree.putNodes(applicationId, [
+      { level: 0, index: 0, hash: hash(1) },
+      { level: 0, index: 1, hash: hash(2) },
+      { level: 1, index: 0, hash: hash(3) },
+    ]);
+    await store.tree.putNodes(applicationId, [{ level: 0, index: 1, hash: hash(9) }]);
+    expect(await store.tree.nodes(applicationId, [{ level: 1, index: 0 }, { level: 0, index: 5 }, { level: 0, index: 1 }])).toEqual([hash(3), undefined, hash(9)]);
+    expect(await store.tree.nodes('app-none', [{ level: 0, index: 0 }])).toEqual([undefined]);
+
+    const other = await createTenant(store);
+    const first = await appendEntries(store, other.applicationId, [{ actorId: 'a', action: 'A' }, { actorId: 'b', action: 'B' }, { actorId: 'c', action: 'C' }], at(0));
+    expect(first.treeHead.size).toBe(3);
+    const second = await appendEntries(store, other.applicationId, [{ actorId: 'd', action: 'D' }], at(1));
+    expect(second.treeHead.size).toBe(4);
+    expect(await store.tree.nodes(other.applicationId, [{ level: 2, index: 0 }])).toEqual([second.treeHead.root]);
+  });
+
   test('a transaction keeps all of its writes or none', async () => {
     const { applicationId } = await createTenant(store);
     await expect(
@@ -305,7 +327,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
         ),
       );
       const results = await Promise.all(writers);
-      expect(results.flat().every((outcome) => outcome.status === 'stored')).toBe(true);
+      expect(results.flatMap((result) => result.outcomes).every((outcome) => outcome.status === 'stored')).toBe(true);
       const chain = await store.entries.range(applicationId, 1, 1000, 1000);
       expect(chain).toHaveLength(100);
       expect(verifyChain(chain)).toMatchObject({ valid: true, checked: 100 });

@@ -95,6 +95,17 @@ INSERT INTO action_summaries (application_id, action, count, last_recorded_at, l
   FROM (SELECT application_id, action, COUNT(*) AS count, MAX(sequence) AS last_sequence FROM entries GROUP BY application_id, action) AS g
   JOIN entries AS e ON e.application_id = g.application_id AND e.sequence = g.last_sequence;
 `,
+  `
+-- The Merkle tree of each application's entries (server/src/merkle/tree.ts): the hash of every complete perfect
+-- subtree, node (level, idx) covering leaves idx * 2^level onwards; leaf i is the entry with sequence i + 1.
+CREATE TABLE tree_nodes (
+  application_id TEXT COLLATE "C" NOT NULL REFERENCES applications(id),
+  level INTEGER NOT NULL,
+  idx BIGINT NOT NULL,
+  hash BYTEA NOT NULL,
+  PRIMARY KEY (application_id, level, idx)
+);
+`,
 ];
 
 /** Creates or upgrades the schema; safe to run from several processes at once. */

@@ -8,6 +8,7 @@ import { migrate } from './postgres-schema.js';
 import { PostgresEntryRepository } from './postgres-entries-repository.js';
 import { PostgresHookRepository } from './postgres-hooks-repository.js';
 import { PostgresTenantRepository } from './postgres-tenants-repository.js';
+import { PostgresTreeRepository } from './postgres-tree-repository.js';
 import type { Queryable } from './postgres-rows.js';
 import type { Repositories, Store } from './repositories.js';
 
@@ -33,10 +34,11 @@ export function redactDatabaseUrl(url: string): string {
   }
 }
 
-function repositoriesOn(db: Queryable, inTransaction: boolean): Repositories {
+function repositoriesOn(db: Queryable, inTransaction: boolean): Repositories & { entries: PostgresEntryRepository } {
   return {
     tenants: new PostgresTenantRepository(db),
     entries: new PostgresEntryRepository(db, inTransaction),
+    tree: new PostgresTreeRepository(db),
     hooks: new PostgresHookRepository(db),
   };
 }
@@ -58,10 +60,19 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // While checked out, a connection the database drops (restart, admin command) emits 'error' on the client:
+      // without a listener that would crash the process; the query in flight rejects and the append fails instead.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         try {
-          const result = await work(repositoriesOn(client, true));
+          const tx = repositoriesOn(client, true);
+          const result = await work(tx);
+          // Inserts the entries repository held back are written before COMMIT, whatever work() called last.
+          await tx.entries.flush();
           await client.query('COMMIT');
           return result;
         } catch (error) {
@@ -72,6 +83,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       } finally {
         // A connection whose ROLLBACK failed is in an unknown state: the pool drops it instead of reusing it.
+        client.off('error', onError);
         client.release(broken);
       }
     },

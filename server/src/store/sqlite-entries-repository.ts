@@ -140,6 +140,16 @@ export class SqliteEntryRepository implements EntryRepository {
     return row && entryFromRow(row);
   }
 
+  async findByIdempotencyKeys(applicationId: string, keys: readonly string[]): Promise<Map<string, StoredEntry>> {
+    // In-process: one indexed point read per key costs microseconds, no round trip to save.
+    const found = new Map<string, StoredEntry>();
+    for (const key of new Set(keys)) {
+      const row = this.byKey.get(applicationId, key) as Row | undefined;
+      if (row) found.set(key, entryFromRow(row));
+    }
+    return found;
+  }
+
   async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
     const where = ['application_id = ?'];
     const values: SQLInputValue[] = [applicationId];

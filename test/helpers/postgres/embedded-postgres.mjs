@@ -40,8 +40,8 @@ function freePort() {
 /**
  * @param {{ fast?: boolean, log?: (line: string) => void }} [options] fast: no fsync (tests: the server processes
  *   are killed, never PostgreSQL); the bench keeps PostgreSQL's durable defaults.
- * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>} url: the `postgres` maintenance
- *   database, as superuser.
+ * @returns {Promise<{ url: string, port: number, dataDir: string, stop: () => Promise<void> }>} url: the
+ *   `postgres` maintenance database, as superuser; dataDir: the cluster's directory (postmaster.pid, for CPU use).
  */
 export async function startEmbeddedPostgres(options = {}) {
   await hydrateSymlinks();
@@ -83,6 +83,7 @@ export async function startEmbeddedPostgres(options = {}) {
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
+    dataDir: path.join(root, 'data'),
     async stop() {
       await cluster.stop();
       rmSync(root, { recursive: true, force: true });
