@@ -21,6 +21,9 @@ const FAST: DeliveryOptions = {
   retry: { baseDelayMs: 20, maxDelayMs: 250, maxRetryAfterMs: 1500 },
 };
 
+// Each scenario runs twice (two backends) on a shared 2-core machine: room for a slow minute.
+jest.setTimeout(120_000);
+
 describe.each(BACKENDS)('delivery faults against the server on %s', (backend) => {
   let server: TestServer;
   let proxy: FaultProxy;
