@@ -110,18 +110,19 @@ describe.each(BACKENDS)('store on %s', (backend) => {
 
   test('hooks: insert, list in insertion order, delete', async () => {
     const { applicationId } = await createTenant(store);
-    const hook = (id: string, extra: Partial<{ actorId: string; action: string; entityType: string }> = {}) => ({
+    const hook = (id: string, extra: Partial<{ actorId: string; action: string; entityType: string; entityId: string }> = {}) => ({
       id,
       applicationId,
       targetUrl: `https://example.com/${id}`,
       actorId: extra.actorId ?? null,
       action: extra.action ?? null,
       entityType: extra.entityType ?? null,
+      entityId: extra.entityId ?? null,
       createdAt: '2026-01-01T00:00:00.000Z',
     });
     await store.hooks.insert(hook('h2', { action: 'LOGIN' }));
-    await store.hooks.insert(hook('h1', { actorId: 'alice', entityType: 'invoice' }));
-    expect(await store.hooks.listForApplication(applicationId)).toEqual([hook('h2', { action: 'LOGIN' }), hook('h1', { actorId: 'alice', entityType: 'invoice' })]);
+    await store.hooks.insert(hook('h1', { actorId: 'alice', entityType: 'invoice', entityId: 'inv_1' }));
+    expect(await store.hooks.listForApplication(applicationId)).toEqual([hook('h2', { action: 'LOGIN' }), hook('h1', { actorId: 'alice', entityType: 'invoice', entityId: 'inv_1' })]);
     expect(await store.hooks.listForApplication('app-none')).toEqual([]);
     expect(await store.hooks.delete('app-none', 'h1')).toBe(false);
     expect(await store.hooks.delete(applicationId, 'h1')).toBe(true);
@@ -292,7 +293,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     const { applicationId } = await createTenant(store);
     await expect(
       store.transaction(async (tx) => {
-        await tx.hooks.insert({ id: 'h-rolled-back', applicationId, targetUrl: 'https://example.com', actorId: null, action: null, entityType: null, createdAt: 'x' });
+        await tx.hooks.insert({ id: 'h-rolled-back', applicationId, targetUrl: 'https://example.com', actorId: null, action: null, entityType: null, entityId: null, createdAt: 'x' });
         await tx.entries.moveHead(applicationId, { sequence: 9, hash: 'f'.repeat(64) });
         throw new Error('abort');
       }),

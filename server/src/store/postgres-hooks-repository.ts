@@ -8,8 +8,8 @@ export class PostgresHookRepository implements HookRepository {
   async insert(record: HookRecord): Promise<void> {
     await this.db.query({
       name: 'hooks-insert',
-      text: 'INSERT INTO hooks (id, application_id, target_url, actor_id, action, entity_type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      values: [record.id, record.applicationId, record.targetUrl, record.actorId, record.action, record.entityType, record.createdAt],
+      text: 'INSERT INTO hooks (id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      values: [record.id, record.applicationId, record.targetUrl, record.actorId, record.action, record.entityType, record.entityId, record.createdAt],
     });
   }
 
@@ -25,7 +25,7 @@ export class PostgresHookRepository implements HookRepository {
   async listForApplication(applicationId: string): Promise<HookRecord[]> {
     const { rows } = await this.db.query<PgRow>({
       name: 'hooks-list',
-      text: 'SELECT id, application_id, target_url, actor_id, action, entity_type, created_at FROM hooks WHERE application_id = $1 ORDER BY position',
+      text: 'SELECT id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at FROM hooks WHERE application_id = $1 ORDER BY position',
       values: [applicationId],
     });
     return rows.map((row) => ({
@@ -35,6 +35,7 @@ export class PostgresHookRepository implements HookRepository {
       actorId: nullableText(row['actor_id']),
       action: nullableText(row['action']),
       entityType: nullableText(row['entity_type']),
+      entityId: nullableText(row['entity_id']),
       createdAt: String(row['created_at']),
     }));
   }

@@ -106,6 +106,10 @@ CREATE TABLE tree_nodes (
   PRIMARY KEY (application_id, level, idx)
 );
 `,
+  `
+-- Hooks may filter on the entity id too.
+ALTER TABLE hooks ADD COLUMN entity_id TEXT;
+`,
 ];
 
 /** Creates or upgrades the schema; safe to run from several processes at once. */
