@@ -108,7 +108,7 @@ CREATE TABLE tree_nodes (
 `,
   `
 -- Hooks may filter on the entity id too.
-ALTER TABLE hooks ADD COLUMN entity_id TEXT;
+ALTER TABLE hooks ADD COLUMN IF NOT EXISTS entity_id TEXT;
 `,
 ];
 
