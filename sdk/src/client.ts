@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { ChainVerification, GENESIS_HASH } from './contract/chain.js';
-import { PATHS } from './contract/endpoints.js';
+import { HEADERS, PATHS } from './contract/endpoints.js';
 import { LIMITS } from './contract/limits.js';
 import type {
   ActionsResponse,
@@ -35,6 +36,7 @@ import {
   ValidationError,
   describeOperation,
   errorFromResponse,
+  headerValue,
   type OperationContext,
 } from './errors.js';
 import { ClientClosedError } from './delivery/errors.js';
@@ -43,7 +45,11 @@ import { EMPTY_STATS, type DeliveryEventName, type DeliveryListener, type Delive
 import type { NormalizedDeliveryOptions } from './delivery/options.js';
 import { normalizeOptions, type ClientOptions } from './options.js';
 import { AxiosTransport } from './transport/axios-transport.js';
-import type { Transport, TransportResponse } from './transport/transport.js';
+import { DisabledTransport } from './transport/disabled-transport.js';
+import type { SendOptions, Transport, TransportResponse } from './transport/transport.js';
+import { retryDelayMs, shouldRetry } from './delivery/retry-policy.js';
+import { checkRequestOptions, type RequestOptions } from './request-options.js';
+import { uuidv7 } from './ids.js';
 import { isValidationIssue, serializeEntry } from './contract/validation.js';
 import { listQueryIssue, verifyQueryIssue, type QueryIssue } from './contract/query-validation.js';
 import { basicAuthorization, batchBody, batchOverheadBytes, buildLogRequest, queryString, type WireRequest } from './contract/wire.js';
@@ -96,6 +102,9 @@ function expectObject(response: TransportResponse, operation: OperationContext, 
 export class AuditTrailClient {
   readonly #transport: Transport;
   readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  /** Where failures nobody listens to are reported: the `logger` option, else `process.emitWarning`. */
+  readonly #warn: (message: string) => void;
   readonly #baseUrl: string;
   readonly #organizationId: string;
   readonly #applicationId: string;
@@ -113,7 +122,7 @@ export class AuditTrailClient {
    * @param options - Where the service is and whose credentials to use. Checked here: a missing or malformed
    * option throws a `TypeError` naming it.
    */
-  constructor(options: ClientOptions) {
+  constructor(options: ClientOptions = {}) {
     const normalized = normalizeOptions(options);
     this.#baseUrl = normalized.baseUrl;
     this.#organizationId = normalized.organizationId;
@@ -121,7 +130,13 @@ export class AuditTrailClient {
     this.#timeoutMs = normalized.timeoutMs;
     const authorization = basicAuthorization(normalized.organizationId, normalized.apiSecret);
     this.#secrets = [normalized.apiSecret, authorization.slice('Basic '.length)];
-    this.#transport = normalized.transport ?? new AxiosTransport(normalized);
+    this.#maxRetries = normalized.maxRetries;
+    this.#transport = normalized.disabled
+      ? new DisabledTransport(normalized)
+      : (normalized.transport ?? new AxiosTransport(normalized));
+    this.#warn = normalized.logger
+      ? (message: string) => normalized.logger?.warn(message)
+      : (message: string) => process.emitWarning(message, { code: 'AUDIT_TRAIL_DELIVERY_FAILED' });
     this.#delivery = normalized.delivery;
     if (this.#delivery.spool) this.#pipeline();
     this.#log = new LogVerifier(
@@ -177,7 +192,7 @@ export class AuditTrailClient {
   }
 
   #pipeline(): Publisher {
-    this.#publisher ??= new Publisher({ transport: this.#transport, options: this.#delivery });
+    this.#publisher ??= new Publisher({ transport: this.#transport, options: this.#delivery, warn: this.#warn });
     return this.#publisher;
   }
 
@@ -189,10 +204,11 @@ export class AuditTrailClient {
    * @throws {@link AuthenticationError}, {@link RateLimitError}, {@link ConflictError}, {@link ServerError},
    * {@link NetworkError}.
    */
-  async log(entry: Entry): Promise<Receipt> {
-    const serialized = serializeEntry(entry);
+  async log(entry: Entry, options: RequestOptions = {}): Promise<Receipt> {
+    // A key minted here (unless the entry has one) makes the retries below safe: the service stores the entry once.
+    const serialized = serializeEntry(entry, uuidv7);
     if (isValidationIssue(serialized)) throw ValidationError.fromIssue(serialized, { operation: 'log' });
-    const { response, operation } = await this.#send(buildLogRequest(serialized.entry), 'log');
+    const { response, operation } = await this.#send(buildLogRequest(serialized.entry), 'log', options, true);
     return expectObject(response, operation, ['logEntryId', 'hash']) as unknown as Receipt;
   }
 
@@ -204,7 +220,7 @@ export class AuditTrailClient {
    * @throws {@link ValidationError} for an invalid entry, an empty batch, more than `LIMITS.batchEntries` entries
    * or a body over `LIMITS.bodyBytes`; the errors of {@link AuditTrailClient.log} otherwise.
    */
-  async logBatch(entries: readonly Entry[]): Promise<BatchResponse> {
+  async logBatch(entries: readonly Entry[], options: RequestOptions = {}): Promise<BatchResponse> {
     const operation = 'logBatch';
     if (!Array.isArray(entries)) throw invalid(operation, 'entries', 'must be an array of entries');
     if (entries.length === 0) throw invalid(operation, 'entries', 'must hold at least one entry');
@@ -218,7 +234,7 @@ export class AuditTrailClient {
     const json: string[] = [];
     let bytes = batchOverheadBytes(entries.length);
     entries.forEach((entry, index) => {
-      const serialized = serializeEntry(entry);
+      const serialized = serializeEntry(entry, uuidv7);
       if (isValidationIssue(serialized)) throw ValidationError.fromIssue(serialized, { index, operation });
       json.push(serialized.json);
       bytes += serialized.bytes;
@@ -231,7 +247,7 @@ export class AuditTrailClient {
       });
     }
     const request: WireRequest = { method: 'POST', path: PATHS.batch, headers: { ...JSON_HEADERS }, body: batchBody(json) };
-    const { response, operation: context } = await this.#send(request, operation);
+    const { response, operation: context } = await this.#send(request, operation, options, true);
     return expectObject(response, context, ['results', 'failedLogIndexes']) as unknown as BatchResponse;
   }
 
@@ -241,10 +257,10 @@ export class AuditTrailClient {
    * @throws {@link ValidationError} before any network call for a bad filter (`limit` outside 1..1000, a date that
    * is not ISO-8601 with a time zone, an unknown key); the HTTP errors of {@link AuditTrailClient.log}.
    */
-  async listEntries(query: ListQuery = {}): Promise<ListResponse> {
+  async listEntries(query: ListQuery = {}, options: RequestOptions = {}): Promise<ListResponse> {
     checkQuery(listQueryIssue(query), 'listEntries');
     const request: WireRequest = { method: 'GET', path: PATHS.entries + queryString(query), headers: {} };
-    const { response, operation } = await this.#send(request, 'listEntries');
+    const { response, operation } = await this.#send(request, 'listEntries', options, true);
     const body = expectObject(response, operation, ['entries', 'nextCursor']);
     if (!Array.isArray(body['entries'])) throw unexpectedReply(response, operation);
     return body as unknown as ListResponse;
@@ -259,11 +275,11 @@ export class AuditTrailClient {
    * ```
    * @throws The errors of {@link AuditTrailClient.listEntries}, when a page fails.
    */
-  async *iterateEntries(query: ListQuery = {}): AsyncGenerator<StoredEntry, void, undefined> {
+  async *iterateEntries(query: ListQuery = {}, options: RequestOptions = {}): AsyncGenerator<StoredEntry, void, undefined> {
     checkQuery(listQueryIssue(query), 'iterateEntries');
     let cursor = query.cursor;
     for (;;) {
-      const page = await this.listEntries(cursor === undefined ? query : { ...query, cursor });
+      const page = await this.listEntries(cursor === undefined ? query : { ...query, cursor }, options);
       yield* page.entries;
       if (page.nextCursor === null || page.nextCursor === undefined) return;
       if (page.nextCursor === cursor) {
@@ -281,10 +297,10 @@ export class AuditTrailClient {
    * @throws {@link NotFoundError} when there is no such entry in this application; {@link ValidationError} for an
    * empty id; the HTTP errors of {@link AuditTrailClient.log}.
    */
-  async getEntry(entryId: string): Promise<StoredEntry> {
+  async getEntry(entryId: string, options: RequestOptions = {}): Promise<StoredEntry> {
     const id = checkId(entryId, 'entryId', 'getEntry');
     const request: WireRequest = { method: 'GET', path: PATHS.entryById + queryString({ entryId: id }), headers: {} };
-    const { response, operation } = await this.#send(request, 'getEntry');
+    const { response, operation } = await this.#send(request, 'getEntry', options, true);
     return expectObject(response, operation, ['id', 'hash']) as unknown as StoredEntry;
   }
 
@@ -294,10 +310,10 @@ export class AuditTrailClient {
    *
    * @throws {@link ValidationError} for a bad range; the HTTP errors of {@link AuditTrailClient.log}.
    */
-  async verify(query: VerifyQuery = {}): Promise<VerifyResult> {
+  async verify(query: VerifyQuery = {}, options: RequestOptions = {}): Promise<VerifyResult> {
     checkQuery(verifyQueryIssue(query), 'verify');
     const request: WireRequest = { method: 'GET', path: PATHS.verifyChain + queryString(query), headers: {} };
-    const { response, operation } = await this.#send(request, 'verify');
+    const { response, operation } = await this.#send(request, 'verify', options, true);
     return expectObject(response, operation, ['valid', 'checked']) as unknown as VerifyResult;
   }
 
@@ -309,13 +325,13 @@ export class AuditTrailClient {
    * @param query - The sequence range; the whole chain by default.
    * @throws {@link ValidationError} for a bad range; the errors of {@link AuditTrailClient.listEntries}.
    */
-  async verifyLocally(query: VerifyQuery = {}): Promise<VerifyResult> {
+  async verifyLocally(query: VerifyQuery = {}, options: RequestOptions = {}): Promise<VerifyResult> {
     checkQuery(verifyQueryIssue(query), 'verifyLocally');
     const from = query.fromSequence ?? 1;
     const to = query.toSequence ?? Number.POSITIVE_INFINITY;
     // Streams entry by entry: goes on past a break, so every break (bounded) is reported, not just the first.
     let verification: ChainVerification | undefined;
-    for await (const entry of this.iterateEntries({ order: 'asc', limit: LIMITS.pageSize })) {
+    for await (const entry of this.iterateEntries({ order: 'asc', limit: LIMITS.pageSize }, options)) {
       if (entry.sequence < from) continue;
       if (entry.sequence > to) break;
       verification ??= new ChainVerification(from === 1 ? GENESIS_HASH : entry.previousHash, from);
@@ -369,14 +385,14 @@ export class AuditTrailClient {
    * The signed head of the application's Merkle tree, as the service sends it (`GET
    * /api/verification/merkle/latestTreeHead`), unverified: {@link AuditTrailClient.latestCheckpoint} verifies it.
    */
-  async latestTreeHead(): Promise<TreeHead> {
-    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.latestTreeHead, headers: {} }, 'latestTreeHead');
+  async latestTreeHead(options: RequestOptions = {}): Promise<TreeHead> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.latestTreeHead, headers: {} }, 'latestTreeHead', options, true);
     return expectObject(response, operation, ['treeSize', 'checkpoint']) as unknown as TreeHead;
   }
 
   /** The application's log origin and the service's verifier key (`GET /api/verification/merkle/info`), unverified. */
-  async merkleInfo(): Promise<MerkleInfo> {
-    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.merkleInfo, headers: {} }, 'merkleInfo');
+  async merkleInfo(options: RequestOptions = {}): Promise<MerkleInfo> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.merkleInfo, headers: {} }, 'merkleInfo', options, true);
     return expectObject(response, operation, ['origin', 'verifierKey']) as unknown as MerkleInfo;
   }
 
@@ -387,7 +403,7 @@ export class AuditTrailClient {
    * @throws {@link ValidationError} unless exactly one of `entryId` and `sequence` is given; the HTTP errors of
    * {@link AuditTrailClient.log}.
    */
-  async inclusionProof(query: InclusionProofQuery): Promise<InclusionProof> {
+  async inclusionProof(query: InclusionProofQuery, options: RequestOptions = {}): Promise<InclusionProof> {
     const operation = 'inclusionProof';
     if (!isObject(query) || (query.entryId === undefined) === (query.sequence === undefined)) {
       throw invalid(operation, 'entryId', 'or sequence must be given, not both');
@@ -396,7 +412,7 @@ export class AuditTrailClient {
     if (query.treeSize !== undefined && (!Number.isSafeInteger(query.treeSize) || query.treeSize < 1)) throw invalid(operation, 'treeSize', 'must be a positive integer');
     const id = query.entryId === undefined ? undefined : checkId(query.entryId, 'entryId', operation);
     const params = { ...(id === undefined ? {} : { entryId: id }), ...(query.sequence === undefined ? {} : { sequence: query.sequence }), ...(query.treeSize === undefined ? {} : { treeSize: query.treeSize }) };
-    const { response, operation: context } = await this.#send({ method: 'GET', path: PATHS.inclusionProof + queryString(params), headers: {} }, operation);
+    const { response, operation: context } = await this.#send({ method: 'GET', path: PATHS.inclusionProof + queryString(params), headers: {} }, operation, options, true);
     return expectObject(response, context, ['auditPath', 'treeSize']) as unknown as InclusionProof;
   }
 
@@ -407,7 +423,7 @@ export class AuditTrailClient {
    * @throws {@link ValidationError} for a size that is not a non-negative integer; the HTTP errors of
    * {@link AuditTrailClient.log}.
    */
-  async consistencyProof(query: ConsistencyProofQuery): Promise<ConsistencyProof> {
+  async consistencyProof(query: ConsistencyProofQuery, options: RequestOptions = {}): Promise<ConsistencyProof> {
     const operation = 'consistencyProof';
     if (!isObject(query)) throw invalid(operation, 'query', 'must be an object');
     for (const key of ['firstTreeSize', 'secondTreeSize'] as const) {
@@ -417,7 +433,7 @@ export class AuditTrailClient {
       }
     }
     const params = { firstTreeSize: query.firstTreeSize, ...(query.secondTreeSize === undefined ? {} : { secondTreeSize: query.secondTreeSize }) };
-    const { response, operation: context } = await this.#send({ method: 'GET', path: PATHS.consistencyProof + queryString(params), headers: {} }, operation);
+    const { response, operation: context } = await this.#send({ method: 'GET', path: PATHS.consistencyProof + queryString(params), headers: {} }, operation, options, true);
     return expectObject(response, context, ['consistencyPath']) as unknown as ConsistencyProof;
   }
 
@@ -426,20 +442,20 @@ export class AuditTrailClient {
    *
    * @throws {@link AuthenticationError} when they are wrong; {@link NetworkError} when the service is unreachable.
    */
-  async checkAuth(): Promise<AuthCheckResponse> {
-    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.authCheck, headers: {} }, 'checkAuth');
+  async checkAuth(options: RequestOptions = {}): Promise<AuthCheckResponse> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.authCheck, headers: {} }, 'checkAuth', options, true);
     return expectObject(response, operation, ['organizationId', 'applicationId']) as unknown as AuthCheckResponse;
   }
 
   /** The organization's applications (`GET /api/applications`). @throws The HTTP errors of {@link AuditTrailClient.log}. */
-  async listApplications(): Promise<ApplicationsResponse> {
-    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.applications, headers: {} }, 'listApplications');
+  async listApplications(options: RequestOptions = {}): Promise<ApplicationsResponse> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.applications, headers: {} }, 'listApplications', options, true);
     return expectObject(response, operation, ['applications']) as unknown as ApplicationsResponse;
   }
 
   /** The distinct actions recorded in the application (`GET /api/actions`). @throws The HTTP errors of {@link AuditTrailClient.log}. */
-  async listActions(): Promise<ActionsResponse> {
-    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.actions, headers: {} }, 'listActions');
+  async listActions(options: RequestOptions = {}): Promise<ActionsResponse> {
+    const { response, operation } = await this.#send({ method: 'GET', path: PATHS.actions, headers: {} }, 'listActions', options, true);
     return expectObject(response, operation, ['actions']) as unknown as ActionsResponse;
   }
 
@@ -449,7 +465,7 @@ export class AuditTrailClient {
    * @throws {@link ValidationError} when `targetUrl` is not an http(s) URL or a filter is empty; the HTTP errors of
    * {@link AuditTrailClient.log}.
    */
-  async subscribeHook(request: CreateHookRequest): Promise<HookSubscription> {
+  async subscribeHook(request: CreateHookRequest, options: RequestOptions = {}): Promise<HookSubscription> {
     const operation = 'subscribeHook';
     if (!isObject(request)) throw invalid(operation, 'request', 'must be an object');
     let url: URL | undefined;
@@ -468,7 +484,8 @@ export class AuditTrailClient {
     if (request.action !== undefined) body.action = request.action;
     if (request.entityType !== undefined) body.entityType = request.entityType;
     const wire: WireRequest = { method: 'POST', path: PATHS.hooks, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
-    const { response, operation: context } = await this.#send(wire, operation);
+    // Not retried: a lost reply would leave a second subscription behind.
+    const { response, operation: context } = await this.#send(wire, operation, options, false);
     return expectObject(response, context, ['id', 'targetUrl']) as unknown as HookSubscription;
   }
 
@@ -477,9 +494,9 @@ export class AuditTrailClient {
    *
    * @throws {@link NotFoundError} when there is no such subscription; the HTTP errors of {@link AuditTrailClient.log}.
    */
-  async unsubscribeHook(id: string): Promise<void> {
+  async unsubscribeHook(id: string, options: RequestOptions = {}): Promise<void> {
     const hookId = checkId(id, 'id', 'unsubscribeHook');
-    await this.#send({ method: 'DELETE', path: PATHS.hook(hookId), headers: {} }, 'unsubscribeHook');
+    await this.#send({ method: 'DELETE', path: PATHS.hook(hookId), headers: {} }, 'unsubscribeHook', options, true);
   }
 
   /**
@@ -491,7 +508,7 @@ export class AuditTrailClient {
    */
   close(options: CloseOptions = {}): Promise<CloseResult> {
     this.#closing ??= (async () => {
-      const result = (await this.#publisher?.close(options)) ?? { drained: true, undelivered: [], keptInSpool: false };
+      const result = (await this.#publisher?.close(options)) ?? { drained: true, undelivered: [], failed: [], keptInSpool: false };
       this.#closed = true;
       this.#transport.close();
       return result;
@@ -500,20 +517,46 @@ export class AuditTrailClient {
   }
 
   /**
-   * Sends one request and maps anything but a 2xx to a typed error. Every method goes through here, so it is
-   * where retries or delivery hooks would attach.
+   * Sends one request and maps anything but a 2xx to a typed error. Every method goes through here, so this is
+   * where retries happen: a `retryable` request that failed on the network (an abort by the caller's signal
+   * excepted) or got 408/425/429/5xx is sent again, up to `maxRetries` times, after the delivery pipeline's
+   * jittered backoff (`retryDelayMs`, which honours `Retry-After`).
    */
-  async #send(request: WireRequest, name: string): Promise<{ response: TransportResponse; operation: OperationContext }> {
+  async #send(
+    request: WireRequest,
+    name: string,
+    options: RequestOptions,
+    retryable: boolean,
+  ): Promise<{ response: TransportResponse; operation: OperationContext }> {
     const operation: OperationContext = { name, method: request.method, path: request.path };
     if (this.#closed) throw new ClientClosedError(`${name}: the client is closed`, { operation });
-    let response: TransportResponse;
-    try {
-      response = await this.#transport.send(request, { timeoutMs: this.#timeoutMs });
-    } catch (error) {
-      throw this.#fromTransportFailure(error, operation);
+    const { signal, timeoutMs = this.#timeoutMs } = checkRequestOptions(options, name);
+    const maxRetries = retryable ? (options.maxRetries ?? this.#maxRetries) : 0;
+    const sendOptions: SendOptions = signal ? { timeoutMs, signal } : { timeoutMs };
+    for (let attempt = 0; ; attempt++) {
+      let failure: AuditTrailError;
+      let retryAfter: string | undefined;
+      let response: TransportResponse | undefined;
+      try {
+        response = await this.#transport.send(request, sendOptions);
+      } catch (error) {
+        failure = this.#fromTransportFailure(error, operation);
+      }
+      if (response) {
+        if (response.status >= 200 && response.status < 300) return { response, operation };
+        failure = this.#scrub(errorFromResponse(response.status, response.body, response.headers, operation));
+        if (!shouldRetry(response.status)) throw failure;
+        retryAfter = headerValue(response.headers, HEADERS.retryAfter);
+      }
+      failure ??= new NetworkError(`${name} failed`, { code: 'ENETWORK', operation });
+      if (attempt >= maxRetries || signal?.aborted) throw failure;
+      const delayMs = retryDelayMs(attempt, retryAfter, this.#delivery.retry);
+      try {
+        await sleep(delayMs, undefined, signal ? { signal } : undefined);
+      } catch {
+        throw failure;
+      }
     }
-    if (response.status >= 200 && response.status < 300) return { response, operation };
-    throw this.#scrub(errorFromResponse(response.status, response.body, response.headers, operation));
   }
 
   #fromTransportFailure(error: unknown, operation: OperationContext): AuditTrailError {

@@ -46,6 +46,12 @@ export interface AuditTrailErrorOptions {
   cause?: Error;
 }
 
+/**
+ * Marks every {@link AuditTrailError}. `Symbol.for` is shared by every copy of this package loaded in a process
+ * (two versions side by side, or the CJS and ESM builds), where `instanceof` only knows its own copy's classes.
+ */
+const ERROR_BRAND = Symbol.for('@audit-trail/sdk.error');
+
 /** Base class of every error the SDK throws. */
 export class AuditTrailError extends Error {
   // Optional members are `declare`d and set only when known, so logs show no `code: undefined` noise.
@@ -64,6 +70,8 @@ export class AuditTrailError extends Error {
    */
   constructor(message: string, options: AuditTrailErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Not enumerable: it stays out of logs and toJSON.
+    Object.defineProperty(this, ERROR_BRAND, { value: true });
     if (options.code !== undefined) this.code = options.code;
     if (options.status !== undefined) this.status = options.status;
     if (options.operation !== undefined) {
@@ -220,30 +228,39 @@ export class IntegrityError extends AuditTrailError {
   }
 }
 
-/** Type guard: is this an {@link IntegrityError}? */
-export function isIntegrityError(value: unknown): value is IntegrityError {
-  return value instanceof IntegrityError;
+/** Is this an error of this package, from this copy (`instanceof`) or another copy (brand and `name`)? */
+function isBranded(value: unknown, names: ReadonlySet<string> | undefined): boolean {
+  if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[ERROR_BRAND] !== true) return false;
+  const name = (value as { name?: unknown }).name;
+  return typeof name === 'string' && (names === undefined || names.has(name));
 }
 
-/** Type guard: is this one of the SDK's errors? */
+/** Type guard: is this one of the SDK's errors? Works across copies of the package (see {@link ERROR_BRAND}). */
 export function isAuditTrailError(value: unknown): value is AuditTrailError {
-  return value instanceof AuditTrailError;
+  return value instanceof AuditTrailError || isBranded(value, undefined);
 }
 
-/** Type guard: is this a {@link ValidationError}? */
-export function isValidationError(value: unknown): value is ValidationError {
-  return value instanceof ValidationError;
-}
+const guard =
+  <E extends AuditTrailError>(type: abstract new (...args: never[]) => E, name: string) =>
+  (value: unknown): value is E =>
+    value instanceof type || isBranded(value, new Set([name]));
 
-/** Type guard: is this a {@link RateLimitError}? */
-export function isRateLimitError(value: unknown): value is RateLimitError {
-  return value instanceof RateLimitError;
-}
-
-/** Type guard: is this a {@link NetworkError}? */
-export function isNetworkError(value: unknown): value is NetworkError {
-  return value instanceof NetworkError;
-}
+/** Type guard: is this a {@link ValidationError}? Compares `error.name` too, so it works across package copies. */
+export const isValidationError: (value: unknown) => value is ValidationError = guard(ValidationError, 'ValidationError');
+/** Type guard: is this a {@link RateLimitError}? Compares `error.name` too, so it works across package copies. */
+export const isRateLimitError: (value: unknown) => value is RateLimitError = guard(RateLimitError, 'RateLimitError');
+/** Type guard: is this a {@link NetworkError}? Compares `error.name` too, so it works across package copies. */
+export const isNetworkError: (value: unknown) => value is NetworkError = guard(NetworkError, 'NetworkError');
+/** Type guard: is this an {@link AuthenticationError}? Compares `error.name` too, so it works across package copies. */
+export const isAuthenticationError: (value: unknown) => value is AuthenticationError = guard(AuthenticationError, 'AuthenticationError');
+/** Type guard: is this a {@link NotFoundError}? Compares `error.name` too, so it works across package copies. */
+export const isNotFoundError: (value: unknown) => value is NotFoundError = guard(NotFoundError, 'NotFoundError');
+/** Type guard: is this a {@link ConflictError}? Compares `error.name` too, so it works across package copies. */
+export const isConflictError: (value: unknown) => value is ConflictError = guard(ConflictError, 'ConflictError');
+/** Type guard: is this a {@link ServerError}? Compares `error.name` too, so it works across package copies. */
+export const isServerError: (value: unknown) => value is ServerError = guard(ServerError, 'ServerError');
+/** Type guard: is this an {@link IntegrityError}? Compares `error.name` too, so it works across package copies. */
+export const isIntegrityError: (value: unknown) => value is IntegrityError = guard(IntegrityError, 'IntegrityError');
 
 /** Response headers as any HTTP client gives them (names in any case). */
 export type ResponseHeaders = Readonly<Record<string, string | readonly string[] | number | undefined>>;

@@ -8,8 +8,9 @@
  * @packageDocumentation
  */
 export { AuditTrailClient } from './client.js';
-export { DEFAULTS } from './options.js';
-export type { ClientOptions, VerificationOptions } from './options.js';
+export { DEFAULTS, ENVIRONMENT_VARIABLES } from './options.js';
+export type { ClientOptions, Logger, VerificationOptions } from './options.js';
+export type { RequestOptions } from './request-options.js';
 export {
   AuditTrailError,
   AuthenticationError,
@@ -22,9 +23,13 @@ export {
   ValidationError,
   errorFromResponse,
   isAuditTrailError,
+  isAuthenticationError,
+  isConflictError,
   isIntegrityError,
   isNetworkError,
+  isNotFoundError,
   isRateLimitError,
+  isServerError,
   isValidationError,
   parseRetryAfterMs,
 } from './errors.js';

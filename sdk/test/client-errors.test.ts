@@ -9,26 +9,18 @@ import {
   RateLimitError,
   ServerError,
   ValidationError,
-  isAuditTrailError,
 } from '../src/errors.js';
 import { api, makeClient } from './support/fixtures.js';
+import { failure } from './support/failure.js';
 import { useNock } from './support/use-nock.js';
 
-const client = makeClient();
+// One attempt per call: these tests map a single reply to its error (retries are tested in client-retries.test.ts).
+const client = makeClient({ maxRetries: 0 });
 const entry = { actorId: 'alice', action: 'LOGIN', details: { ok: true } };
 const logPath = '/api/log/alice/LOGIN';
 const errorBody = (code: string, message: string, field?: string) => ({ error: { code, message, ...(field ? { field } : {}) } });
 
 useNock(() => client.close());
-
-async function failure(promise: Promise<unknown>): Promise<AuditTrailError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isAuditTrailError(error)) throw new Error(`expected an AuditTrailError, got ${String(error)}`);
-  return error;
-}
 
 describe('HTTP statuses map to typed errors', () => {
   test.each([
@@ -144,7 +136,7 @@ describe('network failures are NetworkErrors with a code and a sanitised cause',
   });
 
   test('no response within timeoutMs is ETIMEDOUT', async () => {
-    const quick = makeClient({ timeoutMs: 50 });
+    const quick = makeClient({ timeoutMs: 50, maxRetries: 0 });
     api().post(logPath).delay(2_000).reply(201, {});
     const error = await failure(quick.log(entry));
     await quick.close();

@@ -93,14 +93,22 @@ describe('log', () => {
     expect(result.sequence).toBe(7);
   });
 
-  test('sends no metadata headers for fields that are absent', async () => {
+  test('sends no metadata headers for fields that are absent, and a minted UUIDv7 idempotency key', async () => {
     const seen: Seen[] = [];
     capture(api().post('/api/log/erin/LOGOUT'), 201, receipt(), seen);
     await client.log({ actorId: 'erin', action: 'LOGOUT' });
     const names = Object.keys(seen[0]?.headers ?? {});
-    for (const header of [HEADERS.actorDisplayName, HEADERS.actorRoles, HEADERS.occurredAt, HEADERS.ip, HEADERS.idempotencyKey]) {
+    for (const header of [HEADERS.actorDisplayName, HEADERS.actorRoles, HEADERS.occurredAt, HEADERS.ip]) {
       expect(names).not.toContain(header.toLowerCase());
     }
+    expect(seen[0]?.headers[HEADERS.idempotencyKey.toLowerCase()]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  test('keeps the idempotency key the caller gave', async () => {
+    const seen: Seen[] = [];
+    capture(api().post('/api/log/erin/LOGOUT'), 201, receipt(), seen);
+    await client.log({ actorId: 'erin', action: 'LOGOUT', idempotencyKey: 'mine-1' });
+    expect(seen[0]?.headers[HEADERS.idempotencyKey.toLowerCase()]).toBe('mine-1');
   });
 });
 
@@ -121,7 +129,13 @@ describe('logBatch', () => {
     ];
     await expect(client.logBatch(entries)).resolves.toEqual(response);
     expect(seen[0]?.headers['content-type']).toBe('application/json');
-    expect(seen[0]?.body).toBe(`{"entries":[${JSON.stringify(entries[0])},${JSON.stringify(entries[1])}]}`);
+    // Each entry gets a minted key (after its own fields), so a retried batch stores nothing twice.
+    const sent = JSON.parse(seen[0]?.body ?? '') as { entries: Entry[] };
+    const keys = sent.entries.map((entry) => entry.idempotencyKey);
+    expect(new Set(keys).size).toBe(2);
+    expect(seen[0]?.body).toBe(
+      `{"entries":[${JSON.stringify({ ...entries[0], idempotencyKey: keys[0] })},${JSON.stringify({ ...entries[1], idempotencyKey: keys[1] })}]}`,
+    );
   });
 });
 

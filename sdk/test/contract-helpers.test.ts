@@ -9,7 +9,7 @@ import {
   buildLogRequest,
   queryString,
 } from '../src/contract/wire.js';
-import { detailsFromText } from '../src/contract/details-text.js';
+import { parseDetailsText } from '../src/contract/details-text.js';
 import { listQueryIssue, verifyQueryIssue } from '../src/contract/query-validation.js';
 import { parseBaseUrl } from '../src/contract/base-url.js';
 import { readErrorBody } from '../src/contract/error-body.js';
@@ -90,13 +90,13 @@ describe('batch bodies and query strings', () => {
 
 describe('details typed as text (Zapier field, CLI argument)', () => {
   it.each([
-    ['{"a":1,"b":{"c":[1]}}', { a: 1, b: { c: [1] } }],
-    ['  {"a":1}\n', { a: 1 }],
-    ['[1,2]', '[1,2]'],
-    ['{broken', '{broken'],
-    ['"just a string"', '"just a string"'],
-    ['plain text', 'plain text'],
-  ])('detailsFromText(%j)', (text, expected) => expect(detailsFromText(text)).toEqual(expected));
+    ['{"a":1,"b":{"c":[1]}}', { ok: true, details: { a: 1, b: { c: [1] } } }],
+    ['  {"a":1}\n', { ok: true, details: { a: 1 } }],
+    ['[1,2]', { ok: false, problem: 'not_an_object' }],
+    ['{"amount": 5,}', { ok: false, problem: 'malformed_json', parserMessage: expect.any(String) }],
+    ['"just a string"', { ok: true, details: '"just a string"' }],
+    ['plain text', { ok: true, details: 'plain text' }],
+  ])('parseDetailsText(%j)', (text, expected) => expect(parseDetailsText(text)).toEqual(expected));
 
 });
 

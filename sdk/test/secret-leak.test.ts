@@ -6,7 +6,8 @@ import { isAuditTrailError, type AuditTrailError } from '../src/errors.js';
 import { BASIC_B64, SECRET, api, makeClient } from './support/fixtures.js';
 import { useNock } from './support/use-nock.js';
 
-const client = makeClient();
+// One attempt per call: these tests map a single reply to its error (retries are tested in client-retries.test.ts).
+const client = makeClient({ maxRetries: 0 });
 const entry = { actorId: 'alice', action: 'LOGIN' };
 
 useNock(() => client.close());
@@ -63,7 +64,7 @@ test('a network error holds no secret (the axios error with its config is droppe
 });
 
 test('a timeout holds no secret', async () => {
-  const quick = makeClient({ timeoutMs: 30 });
+  const quick = makeClient({ timeoutMs: 30, maxRetries: 0 });
   api().post('/api/log/alice/LOGIN').delay(1_000).reply(201, {});
   const error = await failure((c) => c.log(entry), quick);
   await quick.close();

@@ -5,7 +5,8 @@ import { LIMITS, type StoredEntry } from '../src/contract/schemas.js';
 import { api, buildChain, makeClient } from './support/fixtures.js';
 import { useNock } from './support/use-nock.js';
 
-const client = makeClient();
+// One attempt per call: these tests map a single reply to its error (retries are tested in client-retries.test.ts).
+const client = makeClient({ maxRetries: 0 });
 
 /** Serves `entries` as /api/entries pages of `pageSize`, ascending, like the service with order=asc. */
 function serve(entries: StoredEntry[], pageSize: number): void {

@@ -28,12 +28,17 @@ import { loadSigningKey } from './merkle/signing-key.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import type { Store } from './store/repositories.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
   /** Directory of the SQLite database (`audit-trail.db`); created when missing. Ignored when `store` is given. */
   dataDir?: string;
+  /**
+   * A `postgres://` URL: store in PostgreSQL instead of SQLite (schema created or upgraded on start). Ignored when
+   * `store` is given.
+   */
+  databaseUrl?: string;
   /** A store to use instead of opening one; the server closes it when it closes. */
   store?: Store;
   /** Fastify's logger option. @default false */
@@ -86,7 +91,7 @@ function loggerOption(logger: FastifyServerOptions['logger']): FastifyServerOpti
 
 /** Builds the server (not listening). */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
-  if (!options.store && !options.dataDir) throw new TypeError('buildServer needs a dataDir or a store');
+  if (!options.store && !options.dataDir && !options.databaseUrl) throw new TypeError('buildServer needs a dataDir, a databaseUrl or a store');
   // Before the store opens, so that a missing key fails fast and a created key tightens the fresh data dir.
   const signingKey = loadSigningKey({
     ...(options.signingKey === undefined ? {} : { key: options.signingKey }),
@@ -96,7 +101,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
   const checkpoints = new CheckpointSigner(signingKey.name, signingKey.privateKey);
   if (options.adminToken !== undefined) checkAdminToken(options.adminToken);
-  const store = options.store ?? openSqliteStore(options.dataDir as string);
+  const store = options.store ?? (await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }));
   const app = Fastify({
     logger: loggerOption(options.logger ?? false),
     bodyLimit: LIMITS.bodyBytes,

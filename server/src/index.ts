@@ -18,3 +18,7 @@ export { loadSigningKey, formatSigningKey } from './merkle/signing-key.js';
 export { consistencyProof, inclusionProof, treeRoot, withNodes } from './merkle/tree.js';
 export { readTreeHead } from './merkle/tree-store.js';
 export type { TreeHead } from './merkle/tree-store.js';
+export { openPostgresStore, isPostgresUrl } from './store/postgres-store.js';
+export type { PostgresStoreOptions } from './store/postgres-store.js';
+export { openStore } from './store/open-store.js';
+export type { StoreLocation } from './store/open-store.js';

@@ -69,13 +69,16 @@ export function appendEntries(
     let head = await repository.head(applicationId);
     // Leaf i of the tree is the entry with sequence i + 1, so the tree's size is the chain head's sequence.
     const tree = merkleTree ? await openTree(tx, applicationId, head.sequence) : new TreeAppender(head.sequence, []);
-    const seenKeys = new Map<string, StoredEntry>();
+    // Every key of the call looked up at once (one round trip on a networked engine); the chain lock taken by
+    // head() keeps the answer true until commit. Entries stored earlier in this call join the map as they go.
+    const keys = items.flatMap((item) => (!isIssue(item) && item.idempotencyKey !== undefined ? [item.idempotencyKey] : []));
+    const seenKeys = keys.length > 0 ? await repository.findByIdempotencyKeys(applicationId, keys) : new Map<string, StoredEntry>();
     const appendOne = async (item: Entry | ValidationIssue): Promise<AppendOutcome> => {
       if (isIssue(item)) return { status: 'rejected', issue: item };
       const key = item.idempotencyKey;
       const callerFields = entryFields(item);
       if (key !== undefined) {
-        const original = seenKeys.get(key) ?? (await repository.findByIdempotencyKey(applicationId, key));
+        const original = seenKeys.get(key);
         if (original) {
           return sameCallerEntry(original, callerFields) ? { status: 'duplicate', entry: original } : { status: 'rejected', issue: conflict(key) };
         }

@@ -37,7 +37,7 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-function client(credentials: Credentials, verification: ConstructorParameters<typeof AuditTrailClient>[0]['verification'] = {}, baseUrl = server.baseUrl): AuditTrailClient {
+function client(credentials: Credentials, verification: NonNullable<ConstructorParameters<typeof AuditTrailClient>[0]>['verification'] = {}, baseUrl = server.baseUrl): AuditTrailClient {
   const made = new AuditTrailClient({ baseUrl, ...credentials, verification });
   clients.push(made);
   return made;

@@ -172,6 +172,9 @@ describe('audit-trail CLI', () => {
     expect((await cli(['log', 'only-actor'], server.env)).code).toBe(2);
     expect((await cli(['tail', '--limit', 'lots'], server.env)).code).toBe(2);
     expect((await cli(['verify', '--nope'], server.env)).code).toBe(2);
+    // Details that look like JSON but are not are refused, not stored as text (the Zapier app's rule).
+    const malformed = await cli(['log', 'ada', 'REFUND', '{"amount": 5,}'], server.env);
+    expect([malformed.code, malformed.stderr]).toEqual([2, expect.stringContaining('look like JSON but do not parse')]);
     const missing = await cli(['verify'], { AUDIT_TRAIL_BASE_URL: server.env['AUDIT_TRAIL_BASE_URL'] as string });
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('AUDIT_TRAIL_API_SECRET')]);
     const wrong = await cli(['verify'], { ...server.env, AUDIT_TRAIL_API_SECRET: 'not-the-secret-xyz' });

@@ -23,8 +23,17 @@ export type FsyncPolicy = 'always' | 'batch' | 'never';
 
 /** The durable spool: a directory where each accepted entry waits until the service has given its receipt. */
 export interface SpoolOptions {
-  /** The directory (created if missing). One client at a time: a lock file refuses a second live process. */
+  /**
+   * The directory (created if missing). One client at a time: a lock file (exclusive create, naming host and pid)
+   * refuses a second live client, also one in another container sharing the volume.
+   */
   dir: string;
+  /**
+   * How long a lock held by another host may go without its owner's refresh (every third of this) before it is
+   * taken as stale, in milliseconds. A lock of a dead process on this host is stale at once.
+   * @default 30000
+   */
+  staleLockMs?: number;
   /**
    * When the spool file is flushed to disk; see {@link FsyncPolicy}.
    * @default 'batch'
@@ -154,6 +163,7 @@ export const DELIVERY_DEFAULTS = {
   entryBudgetMs: 15 * 60 * 1000,
   fsync: 'batch',
   fsyncIntervalMs: 1000,
+  staleLockMs: 30_000,
 } as const;
 
 /** Every option key, so a typo is refused; a new option that is not listed here fails to compile. */
@@ -198,12 +208,13 @@ function normalizeSpool(value: DeliveryOptions['spool']): Required<SpoolOptions>
   if (value === undefined) return undefined;
   const spool: SpoolOptions = typeof value === 'string' ? { dir: value } : value;
   if (typeof spool !== 'object' || spool === null || typeof spool.dir !== 'string' || spool.dir === '') {
-    return fail('spool', 'must be a directory path or { dir, fsync?, fsyncIntervalMs? }');
+    return fail('spool', 'must be a directory path or { dir, fsync?, fsyncIntervalMs?, staleLockMs? }');
   }
   return {
     dir: spool.dir,
     fsync: oneOf(spool.fsync, 'spool.fsync', ['always', 'batch', 'never'], DELIVERY_DEFAULTS.fsync),
     fsyncIntervalMs: integer(spool.fsyncIntervalMs, 'spool.fsyncIntervalMs', 1, MAX_TIMER_MS, DELIVERY_DEFAULTS.fsyncIntervalMs),
+    staleLockMs: integer(spool.staleLockMs, 'spool.staleLockMs', 3, MAX_TIMER_MS, DELIVERY_DEFAULTS.staleLockMs),
   };
 }
 

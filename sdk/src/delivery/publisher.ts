@@ -16,6 +16,7 @@ import {
   type DeliveryEventName,
   type DeliveryListener,
   type DeliveryStats,
+  type FailedEntry,
   type FailureReason,
   type UndeliveredEntry,
 } from './events.js';
@@ -44,6 +45,11 @@ export interface CloseResult {
    * timeout hit may have been stored; sending it again later is safe (same idempotency key).
    */
   undelivered: UndeliveredEntry[];
+  /**
+   * The entries given up on during the client's life (the `failed` events' entries; the first 10,000 are
+   * kept), so that a script that only awaits `close()` still learns of them.
+   */
+  failed: FailedEntry[];
   /** `true` when those entries remain in the spool and will be sent by the next client that opens it. */
   keptInSpool: boolean;
 }
@@ -56,6 +62,8 @@ export interface PublisherDeps {
   options: NormalizedDeliveryOptions;
   /** Uniform random numbers in [0, 1), for jitter. @default Math.random */
   random?: () => number;
+  /** Reports failed entries when nobody listens to `failed`. @default process.emitWarning */
+  warn?: (message: string) => void;
 }
 
 interface Waiter {
@@ -71,6 +79,8 @@ interface FlushWaiter {
 }
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
+/** Failed entries kept for `close()`: enough for any sane failure, bounded so a long outage cannot eat memory. */
+const MAX_KEPT_FAILED = 10_000;
 
 /** Queues, batches, sends, retries and settles entries. One per client, created on first use. */
 export class Publisher {
@@ -78,6 +88,8 @@ export class Publisher {
   readonly #options: NormalizedDeliveryOptions;
   readonly #limits: BatchLimits;
   readonly #random: () => number;
+  readonly #warn: (message: string) => void;
+  readonly #failed: FailedEntry[] = [];
   readonly #events = new DeliveryEmitter();
   readonly #spool: Spool | undefined;
   readonly #stats: DeliveryStats = { ...EMPTY_STATS };
@@ -101,6 +113,7 @@ export class Publisher {
     this.#transport = deps.transport;
     this.#options = deps.options;
     this.#random = deps.random ?? Math.random;
+    this.#warn = deps.warn ?? ((message) => process.emitWarning(message, { code: 'AUDIT_TRAIL_DELIVERY_FAILED' }));
     this.#limits = { maxEntries: this.#options.maxBatchEntries, maxBytes: this.#options.maxBatchBytes };
     if (this.#options.spool) {
       const { spool, restored } = Spool.open(this.#options.spool);
@@ -183,7 +196,7 @@ export class Publisher {
       waiter.reject(new ClientClosedError('enqueue failed: the client closed before there was room', { operation: 'enqueue' }));
     }
     this.#spool?.close();
-    return { drained, undelivered, keptInSpool: this.#spool !== undefined && undelivered.length > 0 };
+    return { drained, undelivered, failed: [...this.#failed], keptInSpool: this.#spool !== undefined && undelivered.length > 0 };
   }
 
   async #stop(): Promise<void> {
@@ -413,10 +426,28 @@ export class Publisher {
     this.#stats.pending -= entries.length;
     for (const entry of entries) this.#stats.pendingBytes -= entry.bytes;
     if (delivered && delivered.length > 0) this.#events.emit('delivered', () => ({ entries: delivered }));
-    if (failed.length > 0) this.#events.emit('failed', () => ({ entries: failed.map(([entry, s]) => failedEntry(entry, s)) }));
+    if (failed.length > 0) this.#reportFailed(failed.map(([entry, settlement]) => failedEntry(entry, settlement)));
     this.#admitWaiters();
     this.#resolveFlushes();
     if (this.#stats.pending === 0 && this.#waiters.length === 0) this.#events.emit('drained', () => ({ stats: this.stats }));
+  }
+
+  /**
+   * Failures are loud: they go to the `failed` listeners, or, when there are none, to the `warn` function (the
+   * client's `logger`, else `process.emitWarning`). Either way `close()` returns them.
+   */
+  #reportFailed(entries: FailedEntry[]): void {
+    const room = MAX_KEPT_FAILED - this.#failed.length;
+    if (room > 0) this.#failed.push(...entries.slice(0, room));
+    if (this.#events.has('failed')) return this.#events.emit('failed', () => ({ entries }));
+    const first = entries[0] as FailedEntry;
+    // Keys, reason and the service's message only: an entry's details may be sensitive.
+    this.#warn(
+      `audit-trail: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} could not be delivered and ` +
+        `will not be retried (${first.reason}${first.code ? `, ${first.code}` : ''}: ${first.message}). ` +
+        `Idempotency keys: ${entries.slice(0, 5).map((entry) => entry.idempotencyKey).join(', ')}${entries.length > 5 ? ', ...' : ''}. ` +
+        `Listen to client.on('failed') to handle them; close() returns them.`,
+    );
   }
 
   #admitWaiters(): void {

@@ -2,8 +2,8 @@
  * The durable spool: an append-only directory of segment files.
  *
  * Layout of `dir`:
- * - `spool.lock`: the pid of the process using the spool (a second live process is refused; a dead one's lock is
- *   taken over, which is what happens after SIGKILL).
+ * - `spool.lock`: who uses the spool (host, pid), taken by exclusive create; a live owner is refused, a stale lock
+ *   (dead process on this host, or not refreshed for `staleLockMs` by another host) is taken over: spool-lock.ts.
  * - `seg-<n>.ndjson`: accepted entries, one JSON line each (the exact text sent, idempotency key included).
  * - `seg-<n>.acks`: idempotency keys of that segment's entries that are settled (receipt received, or given up on).
  *
@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SpoolOptions } from './options.js';
+import { SpoolLock } from './spool-lock.js';
 
 /** An entry read back from the spool. */
 export interface SpooledRecord {
@@ -39,34 +40,11 @@ const SEGMENT = /^seg-(\d+)\.ndjson$/;
 const segmentFile = (dir: string, id: number): string => path.join(dir, `seg-${String(id).padStart(8, '0')}.ndjson`);
 const ackFile = (dir: string, id: number): string => path.join(dir, `seg-${String(id).padStart(8, '0')}.acks`);
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function takeLock(dir: string): string {
-  const lock = path.join(dir, 'spool.lock');
-  try {
-    const owner = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
-    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`The spool directory ${dir} is in use by process ${owner}; give each client its own directory`);
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  fs.writeFileSync(lock, String(process.pid));
-  return lock;
-}
-
 /** A spool directory opened by one client. */
 export class Spool {
   readonly #dir: string;
   readonly #fsync: Required<SpoolOptions>['fsync'];
-  readonly #lock: string;
+  readonly #lock: SpoolLock;
   readonly #segments = new Map<number, Segment>();
   #nextId: number;
   #activeId = -1;
@@ -74,7 +52,7 @@ export class Spool {
   #dirty = false;
   #syncTimer: NodeJS.Timeout | undefined;
 
-  private constructor(options: Required<SpoolOptions>, lock: string, nextId: number) {
+  private constructor(options: Required<SpoolOptions>, lock: SpoolLock, nextId: number) {
     this.#dir = options.dir;
     this.#fsync = options.fsync;
     this.#lock = lock;
@@ -89,7 +67,7 @@ export class Spool {
   /** Opens (creating) the directory, takes the lock and reads back the unacknowledged entries, oldest first. */
   static open(options: Required<SpoolOptions>): { spool: Spool; restored: SpooledRecord[] } {
     fs.mkdirSync(options.dir, { recursive: true });
-    const lock = takeLock(options.dir);
+    const lock = SpoolLock.acquire(options.dir, options.staleLockMs);
     const ids = fs
       .readdirSync(options.dir)
       .map((name) => SEGMENT.exec(name)?.[1])
@@ -178,7 +156,7 @@ export class Spool {
       if (segment.ackFd !== undefined) fs.closeSync(segment.ackFd);
       segment.ackFd = undefined;
     }
-    fs.rmSync(this.#lock, { force: true });
+    this.#lock.release();
   }
 
   #openSegment(): void {

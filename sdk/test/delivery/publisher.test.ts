@@ -323,7 +323,7 @@ describe('flush and close', () => {
     const { transport, publisher } = setup();
     const drained = collect(publisher, 'drained');
     publisher.enqueue(entry(1));
-    await expect(publisher.close()).resolves.toEqual({ drained: true, undelivered: [], keptInSpool: false });
+    await expect(publisher.close()).resolves.toEqual({ drained: true, undelivered: [], failed: [], keptInSpool: false });
     expect(transport.stored.size).toBe(1);
     expect(drained).toHaveLength(1);
     expect(() => publisher.enqueue(entry(2))).toThrow(ClientClosedError);

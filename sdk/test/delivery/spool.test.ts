@@ -13,7 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const options = (fsync: 'always' | 'batch' | 'never' = 'always') => ({ dir, fsync, fsyncIntervalMs: 1000 });
+const options = (fsync: 'always' | 'batch' | 'never' = 'always') => ({ dir, fsync, fsyncIntervalMs: 1000, staleLockMs: 30_000 });
 const line = (key: string): string => JSON.stringify({ idempotencyKey: key, actorId: 'a', action: 'A' });
 
 describe('Spool', () => {
@@ -51,14 +51,45 @@ describe('Spool', () => {
   });
 
   it('refuses a directory locked by another live process and takes over a dead one\'s lock', () => {
+    const lock = path.join(dir, 'spool.lock');
+    fs.writeFileSync(lock, JSON.stringify({ host: os.hostname(), pid: process.ppid, token: 't-parent' }));
+    expect(() => Spool.open(options())).toThrow(`in use by process ${process.ppid} on host ${os.hostname()}`);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    fs.writeFileSync(lock, JSON.stringify({ host: os.hostname(), pid: dead, token: 't-dead' }));
+    const { spool } = Spool.open(options());
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8'))).toMatchObject({ host: os.hostname(), pid: process.pid });
+    spool.close();
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('reads the old lock format (a bare pid) as a lock of this host', () => {
     fs.writeFileSync(path.join(dir, 'spool.lock'), String(process.ppid));
     expect(() => Spool.open(options())).toThrow(/in use by process/);
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-    fs.writeFileSync(path.join(dir, 'spool.lock'), dead);
+  });
+
+  it('refuses a fresh lock of another host (a container sharing the volume), takes it over once it went stale', () => {
+    const lock = path.join(dir, 'spool.lock');
+    // pid 1 on another host: the usual container; its liveness cannot be checked from here, only its heartbeat.
+    fs.writeFileSync(lock, JSON.stringify({ host: 'other-container', pid: 1, token: 't-other' }));
+    expect(() => Spool.open(options())).toThrow(/in use by process 1 on host other-container \(lock touched 0 s ago\)/);
+    const old = new Date(Date.now() - 31_000);
+    fs.utimesSync(lock, old, old);
     const { spool } = Spool.open(options());
-    expect(fs.readFileSync(path.join(dir, 'spool.lock'), 'utf8')).toBe(String(process.pid));
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8'))).toMatchObject({ host: os.hostname(), pid: process.pid });
     spool.close();
-    expect(fs.existsSync(path.join(dir, 'spool.lock'))).toBe(false);
+  });
+
+  it('keeps its own lock fresh (the heartbeat other hosts judge it by) and removes only its own lock', async () => {
+    const { spool } = Spool.open({ ...options(), staleLockMs: 90 });
+    const lock = path.join(dir, 'spool.lock');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, old, old);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(Date.now() - fs.statSync(lock).mtimeMs).toBeLessThan(1000);
+    // Someone replaced the lock (an operator, a takeover): closing must not delete theirs.
+    fs.writeFileSync(lock, JSON.stringify({ host: 'other-container', pid: 1, token: 't-other' }));
+    spool.close();
+    expect(fs.existsSync(lock)).toBe(true);
   });
 });
 

@@ -7,10 +7,13 @@ import type {
   ClientOptions,
   CloseResult,
   Entry,
+  FailedEntry,
   IntegrityFailureReason,
+  Logger,
   NetworkErrorCode,
   Receipt,
   ReceiptVerification,
+  RequestOptions,
   VerifiedCheckpoint,
   VerifyResult,
 } from '../../src/index.js';
@@ -28,6 +31,7 @@ test('exports exactly the documented values', () => {
       'ConflictError',
       'DEFAULTS',
       'DELIVERY_DEFAULTS',
+      'ENVIRONMENT_VARIABLES',
       'ERROR_CODES',
       'GENESIS_HASH',
       'IntegrityError',
@@ -40,9 +44,13 @@ test('exports exactly the documented values', () => {
       'ValidationError',
       'errorFromResponse',
       'isAuditTrailError',
+      'isAuthenticationError',
+      'isConflictError',
       'isIntegrityError',
       'isNetworkError',
+      'isNotFoundError',
       'isRateLimitError',
+      'isServerError',
       'isValidationError',
       'parseRetryAfterMs',
       'validateEntry',
@@ -51,7 +59,13 @@ test('exports exactly the documented values', () => {
       'verifyInclusion',
     ].sort(),
   );
-  expect(sdk.DEFAULTS).toEqual({ timeoutMs: 10_000, maxSockets: 16 });
+  expect(sdk.DEFAULTS).toEqual({ timeoutMs: 10_000, maxSockets: 16, maxRetries: 2 });
+  expect(sdk.ENVIRONMENT_VARIABLES).toEqual({
+    baseUrl: 'AUDIT_TRAIL_BASE_URL',
+    organizationId: 'AUDIT_TRAIL_ORGANIZATION_ID',
+    apiSecret: 'AUDIT_TRAIL_API_SECRET',
+    applicationId: 'AUDIT_TRAIL_APPLICATION_ID',
+  });
 });
 
 test('error classes form one hierarchy with names that survive minification-free logs', () => {
@@ -78,13 +92,40 @@ test('error classes form one hierarchy with names that survive minification-free
   expect(sdk.isNetworkError(errors[6])).toBe(true);
   expect(sdk.isIntegrityError(errors[7])).toBe(true);
   expect((errors[7] as InstanceType<typeof sdk.IntegrityError>).reason).toBe('tree_truncated');
+  expect(sdk.isAuthenticationError(errors[0])).toBe(true);
+  expect(sdk.isNotFoundError(errors[3])).toBe(true);
+  expect(sdk.isConflictError(errors[4])).toBe(true);
+  expect(sdk.isServerError(errors[5])).toBe(true);
+  expect(sdk.isServerError(errors[0])).toBe(false);
   expect(JSON.parse(JSON.stringify(errors[2]))).toEqual({ name: 'ValidationError', message: 'v', code: 'missing_field', field: 'actorId' });
 });
 
+test('the type guards work with a second copy of the package loaded (brand and error.name, not instanceof)', () => {
+  let other: typeof sdk | undefined;
+  jest.isolateModules(() => {
+    other = jest.requireActual<typeof sdk>('../../src/index.js');
+  });
+  const copy = other as typeof sdk;
+  expect(copy.ValidationError).not.toBe(sdk.ValidationError);
+  const foreign = new copy.ValidationError('v', { field: 'actorId' });
+  expect(foreign instanceof sdk.ValidationError).toBe(false);
+  expect(sdk.isValidationError(foreign)).toBe(true);
+  expect(sdk.isAuditTrailError(foreign)).toBe(true);
+  expect(sdk.isRateLimitError(foreign)).toBe(false);
+  expect(sdk.isRateLimitError(new copy.RateLimitError('r', 5))).toBe(true);
+  // Another library's error of the same name is not ours.
+  const lookalike = Object.assign(new Error('joi'), { name: 'ValidationError' });
+  expect(sdk.isValidationError(lookalike)).toBe(false);
+  expect(sdk.isAuditTrailError(lookalike)).toBe(false);
+  expect(Object.keys(foreign)).not.toContain(Symbol.for('@audit-trail/sdk.error').toString());
+});
+
 test('compile-time contract of the public types', () => {
-  // Required options are required; unknown ones are refused.
-  // @ts-expect-error apiSecret is missing
-  const missing: ClientOptions = { baseUrl: 'http://x', organizationId: 'o', applicationId: 'a' };
+  // Every connection option may come from the environment; unknown options are refused.
+  const fromEnvironment: ClientOptions = {};
+  // @ts-expect-error maxRetries is a number
+  const missing: ClientOptions = { maxRetries: 'two' };
+  void fromEnvironment;
   // @ts-expect-error secret is not an option
   const typo: ClientOptions = { baseUrl: 'http://x', organizationId: 'o', apiSecret: 's', applicationId: 'a', secret: 's' };
   // @ts-expect-error actorId and action are required
@@ -108,6 +149,15 @@ test('compile-time contract of the public types', () => {
     void new sdk.AuditTrailClient({ baseUrl: 'http://x', organizationId: 'o', apiSecret: 's', applicationId: 'a', verification: { pinnedKey: 'k' } });
   };
   void neverCalled;
+  assertType<Equal<CloseResult['failed'], FailedEntry[]>>();
+  // Every network method takes per-call options.
+  assertType<Equal<Parameters<typeof client.log>[1], RequestOptions | undefined>>();
+  assertType<Equal<Parameters<typeof client.listEntries>[1], RequestOptions | undefined>>();
+  assertType<Equal<Parameters<typeof client.checkAuth>[0], RequestOptions | undefined>>();
+  // @ts-expect-error signal is an AbortSignal
+  void client.log({ actorId: 'a', action: 'b' }, { signal: 'stop' }).catch(() => undefined);
+  const logger: Logger = console;
+  void logger;
   // @ts-expect-error the transport is private
   void client.transport;
 

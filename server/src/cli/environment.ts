@@ -1,12 +1,10 @@
 /** The environment variables the CLI reads, in one place. */
+import { ENVIRONMENT_VARIABLES } from '@audit-trail/sdk';
 import type { Credentials } from '@audit-trail/sdk/contract';
 
-/** Names of the variables. */
+/** Names of the variables: the client's are the SDK's own (`new AuditTrailClient()` reads the same ones). */
 export const ENV = {
-  baseUrl: 'AUDIT_TRAIL_BASE_URL',
-  organizationId: 'AUDIT_TRAIL_ORGANIZATION_ID',
-  apiSecret: 'AUDIT_TRAIL_API_SECRET',
-  applicationId: 'AUDIT_TRAIL_APPLICATION_ID',
+  ...ENVIRONMENT_VARIABLES,
   dataDir: 'AUDIT_TRAIL_DATA_DIR',
   /** The checkpoint signing key text (serve), so that every process of a deployment signs with one key. */
   signingKey: 'AUDIT_TRAIL_SIGNING_KEY',
@@ -18,6 +16,7 @@ export const ENV = {
   verifierKey: 'AUDIT_TRAIL_VERIFIER_KEY',
   /** Where the client commands keep the last verified checkpoint. */
   stateFile: 'AUDIT_TRAIL_STATE_FILE',
+  databaseUrl: 'AUDIT_TRAIL_DATABASE_URL',
   port: 'PORT',
   logLevel: 'LOG_LEVEL',
   adminToken: 'AUDIT_TRAIL_ADMIN_TOKEN',

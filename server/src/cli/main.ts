@@ -34,6 +34,7 @@ Environment:
   AUDIT_TRAIL_ADMIN_TOKEN (enables the admin API; ≥ 32 characters),
   AUDIT_TRAIL_MAX_APPENDS_IN_FLIGHT (default 64),
   AUDIT_TRAIL_WEBHOOKS_ALLOW_LOOPBACK=1 (local development only)   (serve)
+  AUDIT_TRAIL_DATABASE_URL=postgres://user:pw@host:5432/db    (serve: store in PostgreSQL instead of SQLite)
   AUDIT_TRAIL_BASE_URL (default http://127.0.0.1:8080),
   AUDIT_TRAIL_ORGANIZATION_ID, AUDIT_TRAIL_API_SECRET,
   AUDIT_TRAIL_APPLICATION_ID                                  (client commands; serve seeds them when set)

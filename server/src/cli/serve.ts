@@ -1,5 +1,6 @@
 /**
- * `audit-trail serve`: runs the server on the embedded SQLite store. On the first start with an empty database it
+ * `audit-trail serve`: runs the server on the embedded SQLite store, or on PostgreSQL when AUDIT_TRAIL_DATABASE_URL
+ * is a postgres:// URL. On the first start with an empty database it
  * creates an organization and application and prints their credentials as `export` lines; when the three
  * AUDIT_TRAIL_* credential variables are set it seeds exactly those instead (again on every start: idempotent).
  */
@@ -8,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { buildServer } from '../app.js';
 import { MIN_ADMIN_TOKEN_LENGTH } from '../auth/admin-token.js';
-import { ensurePrivateFile } from '../store/private-files.js';
+import { ensurePrivateDirectory, ensurePrivateFile } from '../store/private-files.js';
 import { createTenant, seedTenant } from '../tenants.js';
 import { CLI_DEFAULTS, ENV, UsageError, credentialsFromEnv, exportLines } from './environment.js';
 
@@ -37,6 +38,9 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   const port = parsePort(options.port, '--port') ?? parsePort(env[ENV.port], ENV.port) ?? CLI_DEFAULTS.port;
   const dataDir = resolve(options.data ?? env[ENV.dataDir] ?? CLI_DEFAULTS.dataDir);
   const seed = credentialsFromEnv(env);
+  // A postgres:// URL moves the data to PostgreSQL; the data directory then holds the first start's credentials
+  // (and the signing key, unless it is configured).
+  const databaseUrl = env[ENV.databaseUrl] || undefined;
   const signingKeyFile = options['signing-key'] ?? env[ENV.signingKeyFile];
   const logLevel = env[ENV.logLevel] ?? CLI_DEFAULTS.logLevel;
   // Whatever else this process writes (a library's temp file, a future key file) is owner-only too.
@@ -52,6 +56,7 @@ export async function serve(options: { host?: string; port?: string; data?: stri
   }
   const app = await buildServer({
     dataDir,
+    databaseUrl,
     logger: { level: logLevel },
     // A line per request only when asked for detail: at info level the append routes stay unlogged (errors still are).
     requestLogging: logLevel === 'debug' || logLevel === 'trace',
@@ -86,6 +91,8 @@ export async function serve(options: { host?: string; port?: string; data?: stri
     lines.push(...exportLines(created, baseUrl));
     // So that a second terminal needs no copy-paste: `source .data/credentials.env`. Owner-only, like an ssh key.
     const file = join(dataDir, CREDENTIALS_FILE);
+    // On PostgreSQL no store created the data directory.
+    ensurePrivateDirectory(dataDir);
     ensurePrivateFile(file);
     writeFileSync(file, `${exportLines(created, baseUrl).join('\n')}\n`, { mode: 0o600 });
     lines.push(`Saved to ${relative(process.cwd(), file) || file} (mode 600): \`source ${relative(process.cwd(), file) || file}\` in another shell.`);

@@ -92,19 +92,28 @@ export interface EntryRepository {
    * transaction ends, so that two appends (from any number of server processes) never fork the chain.
    */
   head(applicationId: string): Promise<ChainHead>;
-  /** Appends an entry that already carries its sequence and hashes (call {@link moveHead} before committing). */
+  /**
+   * Appends an entry that already carries its sequence and hashes (call {@link moveHead} before committing). An
+   * engine may hold inserts back and write them together at the next read or at {@link moveHead}, so a constraint
+   * violation can surface there; either way it fails the transaction.
+   */
   insert(entry: StoredEntry): Promise<void>;
-  /** Moves the application's chain head; once per append, after its inserts, in the same transaction. */
+  /**
+   * Moves the application's chain head; once per append, after its inserts, in the same transaction. It also
+   * writes what those inserts change in the distinct-actions summary ({@link actions}).
+   */
   moveHead(applicationId: string, head: ChainHead): Promise<void>;
   findById(applicationId: string, id: string): Promise<StoredEntry | undefined>;
   findBySequence(applicationId: string, sequence: number): Promise<StoredEntry | undefined>;
   findByIdempotencyKey(applicationId: string, key: string): Promise<StoredEntry | undefined>;
+  /** The stored entries of these idempotency keys, by key (keys not used yet are absent). */
+  findByIdempotencyKeys(applicationId: string, keys: readonly string[]): Promise<Map<string, StoredEntry>>;
   list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]>;
   /** Entries with `from <= sequence <= to`, ascending, at most `limit`. */
   range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]>;
   /** The first entry after `sequence`, ascending. */
   nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined>;
-  /** Distinct actions, most recently recorded first. */
+  /** Distinct actions, most recently recorded first: read from a summary the appends maintain, not from the entries. */
   actions(applicationId: string, limit: number): Promise<ActionRow[]>;
 }
 

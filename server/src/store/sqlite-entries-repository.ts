@@ -4,6 +4,7 @@ import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
 import { nullableText, type Row } from './sqlite-rows.js';
+import { ActionTally } from './action-tally.js';
 
 const COLUMNS =
   'id, application_id, sequence, timestamp, actor_id, action, details, actor_display_name, actor_roles, ' +
@@ -55,6 +56,9 @@ export class SqliteEntryRepository implements EntryRepository {
   private readonly nextStatement: StatementSync;
   private readonly actionsStatement: StatementSync;
   private readonly listStatements = new Map<string, StatementSync>();
+  private readonly upsertActionStatement: StatementSync;
+  /** Actions of the entries inserted since the last moveHead (transactions take turns on this connection). */
+  private readonly tally = new ActionTally();
 
   constructor(private readonly db: DatabaseSync) {
     this.insertStatement = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`);
@@ -70,8 +74,12 @@ export class SqliteEntryRepository implements EntryRepository {
       `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence > ? ORDER BY sequence ASC LIMIT 1`,
     );
     this.actionsStatement = db.prepare(
-      'SELECT action, COUNT(*) AS count, MAX(timestamp) AS last_recorded_at, MAX(sequence) AS last_sequence ' +
-        'FROM entries WHERE application_id = ? GROUP BY action ORDER BY last_sequence DESC LIMIT ?',
+      'SELECT action, count, last_recorded_at FROM action_summaries WHERE application_id = ? ORDER BY last_sequence DESC LIMIT ?',
+    );
+    this.upsertActionStatement = db.prepare(
+      'INSERT INTO action_summaries (application_id, action, count, last_recorded_at, last_sequence) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (application_id, action) DO UPDATE SET count = count + excluded.count, ' +
+        'last_recorded_at = excluded.last_recorded_at, last_sequence = excluded.last_sequence',
     );
   }
 
@@ -102,10 +110,19 @@ export class SqliteEntryRepository implements EntryRepository {
       entry.standaloneHash,
       entry.hashVersion,
     );
+    this.tally.add(entry);
   }
 
   async moveHead(applicationId: string, head: ChainHead): Promise<void> {
     this.moveHeadStatement.run(head.sequence, head.hash, applicationId);
+    for (const row of this.tally.drain()) {
+      this.upsertActionStatement.run(row.applicationId, row.action, row.count, row.lastRecordedAt, row.lastSequence);
+    }
+  }
+
+  /** Forgets the actions tallied by a transaction that rolled back. */
+  discardPending(): void {
+    this.tally.drain();
   }
 
   async findById(applicationId: string, id: string): Promise<StoredEntry | undefined> {
@@ -121,6 +138,16 @@ export class SqliteEntryRepository implements EntryRepository {
   async findByIdempotencyKey(applicationId: string, key: string): Promise<StoredEntry | undefined> {
     const row = this.byKey.get(applicationId, key) as Row | undefined;
     return row && entryFromRow(row);
+  }
+
+  async findByIdempotencyKeys(applicationId: string, keys: readonly string[]): Promise<Map<string, StoredEntry>> {
+    // In-process: one indexed point read per key costs microseconds, no round trip to save.
+    const found = new Map<string, StoredEntry>();
+    for (const key of new Set(keys)) {
+      const row = this.byKey.get(applicationId, key) as Row | undefined;
+      if (row) found.set(key, entryFromRow(row));
+    }
+    return found;
   }
 
   async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {

@@ -2,7 +2,7 @@
  * The SQLite schema. Entries are one chain per application (see docs/hash-chain.md): `(application_id, sequence)`
  * is unique and every query is scoped to an application, so indexes lead with it.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Columns added after a table was first released: `CREATE TABLE IF NOT EXISTS` leaves an existing table as it was,
@@ -82,6 +82,20 @@ CREATE UNIQUE INDEX IF NOT EXISTS entries_by_idempotency_key ON entries (applica
 CREATE INDEX IF NOT EXISTS entries_by_actor ON entries (application_id, actor_id, sequence);
 CREATE INDEX IF NOT EXISTS entries_by_action ON entries (application_id, action, sequence);
 CREATE INDEX IF NOT EXISTS entries_by_entity ON entries (application_id, entity_type, entity_id, sequence);
+-- The from/to filters of the list endpoint.
+CREATE INDEX IF NOT EXISTS entries_by_time ON entries (application_id, timestamp);
+
+-- Distinct actions per application (GET /api/actions, the Zapier dropdown) without scanning the entries:
+-- maintained by the append transaction (EntryRepository.moveHead), backfilled once by upgradeSqliteSchema.
+CREATE TABLE IF NOT EXISTS action_summaries (
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  action TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  last_recorded_at TEXT NOT NULL,  -- timestamp of its newest entry
+  last_sequence INTEGER NOT NULL,  -- sequence of its newest entry (the order of the list)
+  PRIMARY KEY (application_id, action)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS action_summaries_by_recency ON action_summaries (application_id, last_sequence);
 
 -- Entries are append-only: the server has no UPDATE or DELETE statement for them. Whoever holds the file can
 -- still edit it, which is what the hash chain makes visible.
@@ -124,3 +138,27 @@ CREATE TABLE IF NOT EXISTS hook_deliveries (
 CREATE INDEX IF NOT EXISTS hook_deliveries_by_organization ON hook_deliveries (organization_id);
 CREATE INDEX IF NOT EXISTS hook_deliveries_by_hook ON hook_deliveries (hook_id);
 `;
+
+/**
+ * Brings a database made by an older version up to {@link SCHEMA_VERSION} (after {@link SCHEMA_SQL} created what
+ * was missing), tracked in SQLite's `user_version`.
+ */
+export function upgradeSqliteSchema(db: { exec(sql: string): void; prepare(sql: string): { get(): unknown } }): void {
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  if (version >= SCHEMA_VERSION) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (version < 2) {
+      // Version 1 had no action summary: build it from the entries.
+      db.exec(`INSERT OR REPLACE INTO action_summaries (application_id, action, count, last_recorded_at, last_sequence)
+        SELECT e.application_id, e.action, g.count, e.timestamp, e.sequence
+        FROM (SELECT application_id, action, COUNT(*) AS count, MAX(sequence) AS last_sequence FROM entries GROUP BY application_id, action) AS g
+        JOIN entries AS e ON e.application_id = g.application_id AND e.sequence = g.last_sequence`);
+    }
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

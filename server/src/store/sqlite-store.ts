@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { ensurePrivateDirectory, ensurePrivateFile } from './private-files.js';
 import { sqlite } from './sqlite-module.js';
-import { ADDED_COLUMNS, FILL_HOOK_SECRETS_SQL, SCHEMA_SQL } from './sqlite-schema.js';
+import { ADDED_COLUMNS, FILL_HOOK_SECRETS_SQL, SCHEMA_SQL, upgradeSqliteSchema } from './sqlite-schema.js';
 import { SqliteEntryRepository } from './sqlite-entries-repository.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
 import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
@@ -32,11 +32,13 @@ export function openSqliteStore(dataDir: string): Store {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
     if (!columns.some((existing) => existing.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   }
+  upgradeSqliteSchema(db);
   db.exec(FILL_HOOK_SECRETS_SQL);
   let open = true;
+  const entries = new SqliteEntryRepository(db);
   const repositories: Repositories = {
     tenants: new SqliteTenantRepository(db),
-    entries: new SqliteEntryRepository(db),
+    entries,
     tree: new SqliteTreeRepository(db),
     hooks: new SqliteHookRepository(db),
   };
@@ -51,6 +53,7 @@ export function openSqliteStore(dataDir: string): Store {
       return result;
     } catch (error) {
       db.exec('ROLLBACK');
+      entries.discardPending();
       throw error;
     }
   };

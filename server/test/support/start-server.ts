@@ -1,6 +1,7 @@
 /**
  * Starts the real reference server for an end-to-end test: 127.0.0.1, a free port, a fresh temporary data dir
- * (unless one is given) and one seeded tenant. `close()` stops it and removes the temporary dir it made.
+ * (unless one is given) and one seeded tenant, on SQLite or on a fresh PostgreSQL database. `close()` stops it and
+ * removes the temporary dir (and database) it made.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import type { HookDispatcherOptions } from '../../src/hooks/dispatcher.js';
 import type { LimitOptions } from '../../src/limits/options.js';
 import { databasePath } from '../../src/store/sqlite-store.js';
 import { createTenant, seedTenant } from '../../src/tenants.js';
+import { createTestDatabase, type Backend, type TestDatabase } from './postgres.js';
 
 /** A running server. */
 export interface TestServer {
@@ -22,8 +24,12 @@ export interface TestServer {
   credentials: Credentials;
   /** The data directory. */
   dataDir: string;
-  /** The SQLite file, for tamper tests. */
+  /** The SQLite file, for tamper tests (unused on PostgreSQL). */
   dbPath: string;
+  /** Which engine stores the data. */
+  backend: Backend;
+  /** The PostgreSQL database's URL (on the postgres backend). */
+  databaseUrl?: string;
   /** The Fastify instance (e.g. `app.hooks.idle()` to wait for webhook deliveries). */
   app: FastifyInstance;
   /** Creates another organization with one application. */
@@ -40,6 +46,10 @@ export interface StartServerOptions {
   seed?: Credentials;
   /** Webhook retry delays; tests pass small ones. @default [50, 100, 200] */
   webhookRetryDelaysMs?: number[];
+  /** The storage engine. @default 'sqlite' */
+  backend?: Backend;
+  /** On postgres: use this database (kept on close) instead of a fresh one. */
+  databaseUrl?: string;
   /** The checkpoint signing key (`PRIVATE+KEY+…`) instead of the data dir's key file. */
   signingKey?: string;
   /** Enables the admin API with this token. */
@@ -54,14 +64,29 @@ export interface StartServerOptions {
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'audit-trail-test-'));
-  const app = await buildServer({
-    dataDir,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
-    // The receivers of the tests listen on 127.0.0.1: the explicit local-development option allows them.
-    webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000, deadlineMs: 4000, allowLoopback: true, ...options.webhooks },
-    ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
-  });
+  const backend = options.backend ?? 'sqlite';
+  let database: TestDatabase | undefined;
+  const removeTemporary = async () => {
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
+  };
+  let app: FastifyInstance;
+  try {
+    if (backend === 'postgres' && options.databaseUrl === undefined) database = await createTestDatabase();
+    const databaseUrl = backend === 'postgres' ? (options.databaseUrl ?? database?.url) : undefined;
+    app = await buildServer({
+      dataDir,
+      databaseUrl,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+      // The receivers of the tests listen on 127.0.0.1: the explicit local-development option allows them.
+      webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000, deadlineMs: 4000, allowLoopback: true, ...options.webhooks },
+      ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+    });
+  } catch (error) {
+    await removeTemporary();
+    throw error;
+  }
   try {
     let credentials: Credentials;
     if (options.seed) {
@@ -78,6 +103,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       credentials,
       dataDir,
       dbPath: databasePath(dataDir),
+      backend,
+      ...(backend === 'postgres' ? { databaseUrl: options.databaseUrl ?? database?.url } : {}),
       app,
       createTenant: (name?: string) =>
         createTenant(app.store, { organizationName: name ?? 'Other organization', applicationName: `${name ?? 'Other'} application` }),
@@ -85,12 +112,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
         if (closed) return;
         closed = true;
         await app.close();
-        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+        await removeTemporary();
       },
     };
   } catch (error) {
     await app.close();
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    await removeTemporary();
     throw error;
   }
 }

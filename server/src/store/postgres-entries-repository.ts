@@ -1,0 +1,248 @@
+/**
+ * {@link EntryRepository} on PostgreSQL. One instance per unit of work: the pool's for single statements, a
+ * connection's inside {@link Store.transaction}, where `head()` locks the application's row until commit.
+ * Statements are named, so each connection prepares them once.
+ */
+import type { StoredEntry } from '@audit-trail/sdk/contract';
+import { GENESIS_HASH } from '@audit-trail/sdk/contract';
+import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
+import type { PgRow, Queryable } from './postgres-rows.js';
+import { nullableText } from './postgres-rows.js';
+import { ActionTally } from './action-tally.js';
+
+const COLUMN_NAMES = [
+  'id', 'application_id', 'sequence', 'timestamp', 'actor_id', 'action', 'details', 'actor_display_name', 'actor_roles',
+  'entity_type', 'entity_id', 'occurred_at', 'ip', 'idempotency_key', 'previous_hash', 'hash', 'standalone_hash', 'hash_version',
+] as const;
+const COLUMNS = COLUMN_NAMES.join(', ');
+
+function entryFromRow(row: PgRow): StoredEntry {
+  const details = nullableText(row['details']);
+  const roles = nullableText(row['actor_roles']);
+  return {
+    id: String(row['id']),
+    applicationId: String(row['application_id']),
+    sequence: Number(row['sequence']),
+    timestamp: String(row['timestamp']),
+    actorId: String(row['actor_id']),
+    action: String(row['action']),
+    details: details === null ? null : (JSON.parse(details) as StoredEntry['details']),
+    actorDisplayName: nullableText(row['actor_display_name']),
+    actorRoles: roles === null ? null : (JSON.parse(roles) as string[]),
+    entityType: nullableText(row['entity_type']),
+    entityId: nullableText(row['entity_id']),
+    occurredAt: nullableText(row['occurred_at']),
+    ip: nullableText(row['ip']),
+    idempotencyKey: nullableText(row['idempotency_key']),
+    previousHash: String(row['previous_hash']),
+    hash: String(row['hash']),
+    standaloneHash: String(row['standalone_hash']),
+    // As stored: verification fails an entry whose version it does not know, instead of assuming one.
+    hashVersion: Number(row['hash_version']),
+  };
+}
+
+/** Column and value of each equality filter, in a fixed order (one named statement per combination). */
+const EQUALITY_FILTERS = [
+  ['actorId', 'actor_id'],
+  ['action', 'action'],
+  ['entityType', 'entity_type'],
+  ['entityId', 'entity_id'],
+  ['idempotencyKey', 'idempotency_key'],
+] as const satisfies readonly (readonly [keyof EntryFilter, string])[];
+
+export class PostgresEntryRepository implements EntryRepository {
+  /** Actions of the entries inserted since the last moveHead, in this unit of work. */
+  private readonly tally = new ActionTally();
+  /** Inserts not yet written (see {@link insert}). */
+  private pending: StoredEntry[] = [];
+
+  /**
+   * @param db - The pool, or the connection of a transaction.
+   * @param inTransaction - Whether `head()` may lock (FOR UPDATE outside a transaction would lock nothing useful).
+   */
+  constructor(
+    private readonly db: Queryable,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  private async rows(name: string, text: string, values: unknown[]): Promise<PgRow[]> {
+    // Reads see this transaction's own inserts.
+    await this.flush();
+    return (await this.db.query<PgRow>({ name, text, values })).rows;
+  }
+
+  private async one(name: string, text: string, values: unknown[]): Promise<StoredEntry | undefined> {
+    const [row] = await this.rows(name, text, values);
+    return row && entryFromRow(row);
+  }
+
+  async head(applicationId: string): Promise<ChainHead> {
+    // FOR UPDATE: the application's row is the chain's lock. A second append (any process) waits here until this
+    // transaction commits, then reads the head it left.
+    const [row] = this.inTransaction
+      ? await this.rows('entries-head-lock', 'SELECT head_sequence, head_hash FROM applications WHERE id = $1 FOR UPDATE', [applicationId])
+      : await this.rows('entries-head', 'SELECT head_sequence, head_hash FROM applications WHERE id = $1', [applicationId]);
+    if (!row) return { sequence: 0, hash: GENESIS_HASH };
+    return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']) };
+  }
+
+  async insert(entry: StoredEntry): Promise<void> {
+    this.tally.add(entry);
+    // Inside a transaction inserts wait for the next read or moveHead and go as one statement (a 500-entry batch
+    // costs one round trip, not 500); the pool's instance writes at once, since no moveHead may follow.
+    this.pending.push(entry);
+    if (!this.inTransaction) await this.flush();
+  }
+
+  /** Writes the held-back inserts, as one multi-row INSERT (the store calls it before COMMIT too). */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const entries = this.pending;
+    this.pending = [];
+    const column = <T>(pick: (entry: StoredEntry) => T): T[] => entries.map(pick);
+    await this.db.query({
+      name: 'entries-insert-many',
+      text:
+        `INSERT INTO entries (${COLUMNS}) SELECT * FROM unnest(` +
+        '$1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], ' +
+        '$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])',
+      values: [
+        column((e) => e.id),
+        column((e) => e.applicationId),
+        column((e) => e.sequence),
+        column((e) => e.timestamp),
+        column((e) => e.actorId),
+        column((e) => e.action),
+        column((e) => (e.details === null ? null : JSON.stringify(e.details))),
+        column((e) => e.actorDisplayName),
+        column((e) => (e.actorRoles === null ? null : JSON.stringify(e.actorRoles))),
+        column((e) => e.entityType),
+        column((e) => e.entityId),
+        column((e) => e.occurredAt),
+        column((e) => e.ip),
+        column((e) => e.idempotencyKey),
+        column((e) => e.previousHash),
+        column((e) => e.hash),
+        column((e) => e.standaloneHash),
+        column((e) => e.hashVersion),
+      ],
+    });
+  }
+
+  async moveHead(applicationId: string, head: ChainHead): Promise<void> {
+    await this.flush();
+    await this.db.query({
+      name: 'entries-move-head',
+      text: 'UPDATE applications SET head_sequence = $1, head_hash = $2 WHERE id = $3',
+      values: [head.sequence, head.hash, applicationId],
+    });
+    const deltas = this.tally.drain();
+    if (deltas.length === 0) return;
+    // One statement for every action of the append.
+    await this.db.query({
+      name: 'entries-upsert-actions',
+      text:
+        'INSERT INTO action_summaries AS s (application_id, action, count, last_recorded_at, last_sequence) ' +
+        'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) ' +
+        'ON CONFLICT (application_id, action) DO UPDATE SET count = s.count + excluded.count, ' +
+        'last_recorded_at = excluded.last_recorded_at, last_sequence = excluded.last_sequence',
+      values: [
+        deltas.map((d) => d.applicationId),
+        deltas.map((d) => d.action),
+        deltas.map((d) => d.count),
+        deltas.map((d) => d.lastRecordedAt),
+        deltas.map((d) => d.lastSequence),
+      ],
+    });
+  }
+
+  findById(applicationId: string, id: string): Promise<StoredEntry | undefined> {
+    return this.one('entries-by-id', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND id = $2`, [applicationId, id]);
+  }
+
+  findBySequence(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
+    return this.one('entries-by-sequence', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence = $2`, [
+      applicationId,
+      sequence,
+    ]);
+  }
+
+  findByIdempotencyKey(applicationId: string, key: string): Promise<StoredEntry | undefined> {
+    return this.one('entries-by-key', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND idempotency_key = $2`, [
+      applicationId,
+      key,
+    ]);
+  }
+
+  async findByIdempotencyKeys(applicationId: string, keys: readonly string[]): Promise<Map<string, StoredEntry>> {
+    const rows = await this.rows(
+      'entries-by-keys',
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND idempotency_key = ANY($2::text[])`,
+      [applicationId, [...new Set(keys)]],
+    );
+    return new Map(rows.map((row) => [String(row['idempotency_key']), entryFromRow(row)]));
+  }
+
+  async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
+    const values: unknown[] = [applicationId];
+    const where = ['application_id = $1'];
+    const parameter = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    let name = 'entries-list';
+    for (const [field, column] of EQUALITY_FILTERS) {
+      const value = filter[field];
+      if (value !== undefined) {
+        where.push(`${column} = ${parameter(value)}`);
+        name += `-${field}`;
+      }
+    }
+    if (filter.from !== undefined) {
+      where.push(`timestamp >= ${parameter(filter.from)}`);
+      name += '-from';
+    }
+    if (filter.to !== undefined) {
+      where.push(`timestamp < ${parameter(filter.to)}`);
+      name += '-to';
+    }
+    if (page.afterSequence !== undefined) {
+      where.push(`sequence ${page.order === 'asc' ? '>' : '<'} ${parameter(page.afterSequence)}`);
+      name += '-after';
+    }
+    name += `-${page.order}`;
+    const text = `SELECT ${COLUMNS} FROM entries WHERE ${where.join(' AND ')} ORDER BY sequence ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${parameter(page.limit)}`;
+    return (await this.rows(name, text, values)).map(entryFromRow);
+  }
+
+  async range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]> {
+    const rows = await this.rows(
+      'entries-range',
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence ASC LIMIT $4`,
+      [applicationId, fromSequence, toSequence, limit],
+    );
+    return rows.map(entryFromRow);
+  }
+
+  nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
+    return this.one(
+      'entries-next-after',
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence > $2 ORDER BY sequence ASC LIMIT 1`,
+      [applicationId, sequence],
+    );
+  }
+
+  async actions(applicationId: string, limit: number): Promise<ActionRow[]> {
+    const rows = await this.rows(
+      'entries-actions',
+      'SELECT action, count, last_recorded_at FROM action_summaries WHERE application_id = $1 ORDER BY last_sequence DESC LIMIT $2',
+      [applicationId, limit],
+    );
+    return rows.map((row) => ({
+      action: String(row['action']),
+      count: Number(row['count']),
+      lastRecordedAt: String(row['last_recorded_at']),
+    }));
+  }
+}

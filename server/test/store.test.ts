@@ -1,0 +1,340 @@
+/**
+ * The storage contract, run on every backend (SQLite file, real PostgreSQL): each repository method, transactions
+ * (all or nothing), and the ledger on top (chain, idempotency, concurrent appends that must not fork the chain).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GENESIS_HASH, verifyChain, type StoredEntry } from '@audit-trail/sdk/contract';
+import { appendEntries } from '../src/ledger.js';
+import pg from 'pg';
+import { openStore } from '../src/store/open-store.js';
+import { sqlite } from '../src/store/sqlite-module.js';
+import { databasePath } from '../src/store/sqlite-store.js';
+import type { Store } from '../src/store/repositories.js';
+import { createTenant } from '../src/tenants.js';
+import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from './support/postgres.js';
+
+interface OpenedStore {
+  store: Store;
+  /** Opens a second store on the same data (another server process's view). */
+  reopen(): Promise<Store>;
+  /** Turns the data back into what version 1 of the schema had (no action summary, no time index). */
+  downgradeToVersion1(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+async function openBackend(backend: Backend): Promise<OpenedStore> {
+  if (backend === 'sqlite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'audit-trail-store-'));
+    return {
+      store: await openStore({ dataDir }),
+      reopen: () => openStore({ dataDir }),
+      async downgradeToVersion1() {
+        const db = new sqlite.DatabaseSync(databasePath(dataDir));
+        db.exec('DROP TABLE action_summaries; DROP INDEX entries_by_time; PRAGMA user_version = 1;');
+        db.close();
+      },
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const database: TestDatabase = await createTestDatabase();
+  return {
+    store: await openStore({ databaseUrl: database.url }),
+    reopen: () => openStore({ databaseUrl: database.url }),
+    async downgradeToVersion1() {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('DROP TABLE action_summaries; DROP TABLE tree_nodes; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;');
+      await client.end();
+    },
+    cleanup: () => database.drop(),
+  };
+}
+
+const at = (ms: number) => () => new Date(Date.UTC(2026, 0, 1) + ms);
+
+describe.each(BACKENDS)('store on %s', (backend) => {
+  let opened: OpenedStore;
+  let store: Store;
+
+  beforeAll(async () => {
+    opened = await openBackend(backend);
+    store = opened.store;
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await opened?.cleanup();
+  });
+
+  test('opening twice on the same data is idempotent (schema created once, data kept)', async () => {
+    const tenant = await createTenant(store, { organizationName: 'Reopen' });
+    const again = await opened.reopen();
+    try {
+      expect(await again.tenants.findOrganization(tenant.organizationId)).toMatchObject({ name: 'Reopen' });
+    } finally {
+      await again.close();
+    }
+  });
+
+  test('tenants: organizations and applications', async () => {
+    const before = await store.tenants.countOrganizations();
+    const salt = Buffer.from('0011223344556677', 'hex');
+    const hash = Buffer.alloc(32, 7);
+    await store.tenants.insertOrganization({ id: 'org-t', name: 'Tenants', secretSalt: salt, secretHash: hash, createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(await store.tenants.countOrganizations()).toBe(before + 1);
+    const organization = await store.tenants.findOrganization('org-t');
+    expect(organization).toEqual({ id: 'org-t', name: 'Tenants', secretSalt: salt, secretHash: hash, createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(Buffer.isBuffer(organization?.secretSalt)).toBe(true);
+    expect(await store.tenants.findOrganization('org-missing')).toBeUndefined();
+
+    // Same createdAt: insertion order breaks the tie.
+    for (const id of ['app-b', 'app-a', 'app-c']) {
+      await store.tenants.insertApplication({ id, organizationId: 'org-t', name: `App ${id}`, createdAt: '2026-01-02T00:00:00.000Z' });
+    }
+    await store.tenants.insertApplication({ id: 'app-0', organizationId: 'org-t', name: 'Oldest', createdAt: '2026-01-01T00:00:00.000Z' });
+    expect((await store.tenants.listApplications('org-t')).map((a) => a.id)).toEqual(['app-0', 'app-b', 'app-a', 'app-c']);
+    expect(await store.tenants.findApplication('org-t', 'app-a')).toEqual({
+      id: 'app-a',
+      organizationId: 'org-t',
+      name: 'App app-a',
+      createdAt: '2026-01-02T00:00:00.000Z',
+    });
+    expect(await store.tenants.findApplication('org-other', 'app-a')).toBeUndefined();
+    await expect(
+      store.tenants.insertApplication({ id: 'app-a', organizationId: 'org-t', name: 'dup', createdAt: '2026-01-03T00:00:00.000Z' }),
+    ).rejects.toThrow();
+    expect(await store.entries.head('app-a')).toEqual({ sequence: 0, hash: GENESIS_HASH });
+  });
+
+  test('hooks: insert, list in insertion order, delete', async () => {
+    const { applicationId } = await createTenant(store);
+    const hook = (id: string, extra: Partial<{ actorId: string; action: string; entityType: string; entityId: string }> = {}) => ({
+      id,
+      applicationId,
+      targetUrl: `https://example.com/${id}`,
+      actorId: extra.actorId ?? null,
+      action: extra.action ?? null,
+      entityType: extra.entityType ?? null,
+      entityId: extra.entityId ?? null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    await store.hooks.insert(hook('h2', { action: 'LOGIN' }));
+    await store.hooks.insert(hook('h1', { actorId: 'alice', entityType: 'invoice', entityId: 'inv_1' }));
+    expect(await store.hooks.listForApplication(applicationId)).toEqual([hook('h2', { action: 'LOGIN' }), hook('h1', { actorId: 'alice', entityType: 'invoice', entityId: 'inv_1' })]);
+    expect(await store.hooks.listForApplication('app-none')).toEqual([]);
+    expect(await store.hooks.delete('app-none', 'h1')).toBe(false);
+    expect(await store.hooks.delete(applicationId, 'h1')).toBe(true);
+    expect(await store.hooks.delete(applicationId, 'h1')).toBe(false);
+    expect((await store.hooks.listForApplication(applicationId)).map((h) => h.id)).toEqual(['h2']);
+  });
+
+  test('ledger: entries chain from genesis, every field round-trips, idempotency keys replay', async () => {
+    const { applicationId } = await createTenant(store);
+    const full = {
+      actorId: 'alice',
+      action: 'INVOICE_UPDATED',
+      details: { amount: 12.5, nested: { z: 1, a: [true, null, 'x'] } },
+      actorDisplayName: 'Alice Ä',
+      actorRoles: ['admin', 'billing'],
+      entityType: 'invoice',
+      entityId: 'inv_1',
+      occurredAt: '2025-12-31T23:59:59.000Z',
+      ip: '203.0.113.9',
+      idempotencyKey: 'key-1',
+    };
+    const { outcomes } = await appendEntries(
+      store,
+      applicationId,
+      [
+        full,
+        { actorId: 'bob', action: 'LOGIN', details: 'plain text details' },
+        { ...full },
+        { actorId: 'carol', action: 'LOGIN', idempotencyKey: 'key-1' },
+        { code: 'invalid_field', field: 'actorId', message: 'bad' },
+      ],
+      at(0),
+    );
+    // The same entry under a used key is a replay; a different one is a conflict.
+    expect(outcomes.map((o) => o.status)).toEqual(['stored', 'stored', 'duplicate', 'rejected', 'rejected']);
+    expect(outcomes[3]).toMatchObject({ issue: { code: 'idempotency_conflict' } });
+    const [first, second, replay] = outcomes as { entry: StoredEntry }[];
+    expect(replay?.entry.id).toBe(first?.entry.id);
+    expect(first?.entry).toMatchObject({ sequence: 1, previousHash: GENESIS_HASH });
+    expect(second?.entry).toMatchObject({ sequence: 2, previousHash: first?.entry.hash, details: 'plain text details', actorRoles: null });
+    expect(await store.entries.head(applicationId)).toEqual({ sequence: 2, hash: second?.entry.hash });
+
+    // Read back exactly what was stored, by id, sequence and key.
+    expect(await store.entries.findById(applicationId, first!.entry.id)).toEqual(first?.entry);
+    expect(await store.entries.findBySequence(applicationId, 2)).toEqual(second?.entry);
+    expect(await store.entries.findByIdempotencyKey(applicationId, 'key-1')).toEqual(first?.entry);
+    expect(await store.entries.findById('app-other', first!.entry.id)).toBeUndefined();
+    expect(await store.entries.findBySequence(applicationId, 3)).toBeUndefined();
+    expect(await store.entries.findByIdempotencyKey(applicationId, 'key-none')).toBeUndefined();
+
+    // A later append replays the key from the database, not only within one call.
+    const {
+      outcomes: [again],
+    } = await appendEntries(store, applicationId, [{ ...full }], at(1));
+    expect(again).toMatchObject({ status: 'duplicate', entry: { id: first?.entry.id } });
+    expect(verifyChain(await store.entries.range(applicationId, 1, 10, 10))).toMatchObject({ valid: true, checked: 2 });
+  });
+
+  describe('reading a chain', () => {
+    let applicationId: string;
+    let all: StoredEntry[];
+
+    beforeAll(async () => {
+      ({ applicationId } = await createTenant(store));
+      const items = Array.from({ length: 30 }, (_, i) => ({
+        actorId: i % 3 === 0 ? 'alice' : 'bob',
+        action: i % 2 === 0 ? 'LOGIN' : i % 5 === 0 ? 'EXPORT' : 'INVOICE_UPDATED',
+        entityType: i % 4 === 0 ? 'invoice' : 'user',
+        entityId: `id-${i % 4}`,
+        details: { i },
+        ...(i % 7 === 0 ? { idempotencyKey: `k-${i}` } : {}),
+      }));
+      // Three appends a minute apart: timestamps 00:00, 00:01, 00:02 (10 entries each).
+      for (let call = 0; call < 3; call++) {
+        await appendEntries(store, applicationId, items.slice(call * 10, call * 10 + 10), at(call * 60_000));
+      }
+      all = await store.entries.range(applicationId, 1, 1000, 1000);
+    });
+
+    test('range and nextAfter', async () => {
+      expect(all.map((e) => e.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(verifyChain(all)).toMatchObject({ valid: true, checked: 30 });
+      expect((await store.entries.range(applicationId, 5, 9, 3)).map((e) => e.sequence)).toEqual([5, 6, 7]);
+      expect(await store.entries.range(applicationId, 31, 40, 10)).toEqual([]);
+      expect((await store.entries.nextAfter(applicationId, 10))?.sequence).toBe(11);
+      expect(await store.entries.nextAfter(applicationId, 30)).toBeUndefined();
+    });
+
+    test('list: order, limit, cursor', async () => {
+      const desc = await store.entries.list(applicationId, {}, { order: 'desc', limit: 4 });
+      expect(desc.map((e) => e.sequence)).toEqual([30, 29, 28, 27]);
+      const after = await store.entries.list(applicationId, {}, { order: 'desc', limit: 3, afterSequence: 27 });
+      expect(after.map((e) => e.sequence)).toEqual([26, 25, 24]);
+      const asc = await store.entries.list(applicationId, {}, { order: 'asc', limit: 2, afterSequence: 28 });
+      expect(asc.map((e) => e.sequence)).toEqual([29, 30]);
+      expect(asc[0]).toEqual(all[28]);
+    });
+
+    test('list: every filter, alone and combined, matches a plain filter over all entries', async () => {
+      const cases: [Parameters<Store['entries']['list']>[1], (e: StoredEntry) => boolean][] = [
+        [{ actorId: 'alice' }, (e) => e.actorId === 'alice'],
+        [{ action: 'EXPORT' }, (e) => e.action === 'EXPORT'],
+        [{ entityType: 'invoice' }, (e) => e.entityType === 'invoice'],
+        [{ entityType: 'user', entityId: 'id-1' }, (e) => e.entityType === 'user' && e.entityId === 'id-1'],
+        [{ idempotencyKey: 'k-14' }, (e) => e.idempotencyKey === 'k-14'],
+        [{ from: '2026-01-01T00:01:00.000Z' }, (e) => e.timestamp >= '2026-01-01T00:01:00.000Z'],
+        [{ to: '2026-01-01T00:01:00.000Z' }, (e) => e.timestamp < '2026-01-01T00:01:00.000Z'],
+        [{ from: '2026-01-01T00:01:00.000Z', to: '2026-01-01T00:02:00.000Z', actorId: 'bob' }, (e) => e.timestamp.startsWith('2026-01-01T00:01') && e.actorId === 'bob'],
+        [{ to: '2025-01-01T00:00:00.000Z' }, () => false],
+        [{ actorId: 'nobody' }, () => false],
+      ];
+      for (const [filter, predicate] of cases) {
+        const expected = all.filter(predicate).map((e) => e.sequence);
+        expect({ filter, got: (await store.entries.list(applicationId, filter, { order: 'asc', limit: 100 })).map((e) => e.sequence) }).toEqual({
+          filter,
+          got: expected,
+        });
+        expect((await store.entries.list(applicationId, filter, { order: 'desc', limit: 100 })).map((e) => e.sequence)).toEqual([...expected].reverse());
+      }
+    });
+
+    test('actions: distinct, counted, most recently used first', async () => {
+      const counts = new Map<string, { count: number; last: StoredEntry }>();
+      for (const entry of all) counts.set(entry.action, { count: (counts.get(entry.action)?.count ?? 0) + 1, last: entry });
+      const expected = [...counts.entries()]
+        .sort((a, b) => b[1].last.sequence - a[1].last.sequence)
+        .map(([action, { count, last }]) => ({ action, count, lastRecordedAt: last.timestamp }));
+      expect(await store.entries.actions(applicationId, 10)).toEqual(expected);
+      expect(await store.entries.actions(applicationId, 1)).toEqual(expected.slice(0, 1));
+      expect(await store.entries.actions('app-none', 10)).toEqual([]);
+    });
+
+    test('upgrading a version-1 database builds the action summary from its entries', async () => {
+      const before = await store.entries.actions(applicationId, 10);
+      await store.close();
+      await opened.downgradeToVersion1();
+      store = await opened.reopen();
+      opened.store = store;
+      expect(await store.entries.actions(applicationId, 10)).toEqual(before);
+      // And appends go on maintaining it.
+      await appendEntries(store, applicationId, [{ actorId: 'x', action: 'EXPORT' }], at(10 * 60_000));
+      const [newest] = await store.entries.actions(applicationId, 10);
+      expect(newest).toEqual({ action: 'EXPORT', count: (before.find((a) => a.action === 'EXPORT')?.count ?? 0) + 1, lastRecordedAt: at(10 * 60_000)().toISOString() });
+    });
+  });
+
+  test('tree: nodes stored, read back in the order asked, overwritten; the ledger keeps the tree as big as the chain', async () => {
+    const { applicationId } = await createTenant(store);
+    const hash = (byte: number) => Buffer.alloc(32, byte);
+    await store.tree.putNodes(applicationId, [
+      { level: 0, index: 0, hash: hash(1) },
+      { level: 0, index: 1, hash: hash(2) },
+      { level: 1, index: 0, hash: hash(3) },
+    ]);
+    await store.tree.putNodes(applicationId, [{ level: 0, index: 1, hash: hash(9) }]);
+    expect(await store.tree.nodes(applicationId, [{ level: 1, index: 0 }, { level: 0, index: 5 }, { level: 0, index: 1 }])).toEqual([hash(3), undefined, hash(9)]);
+    expect(await store.tree.nodes('app-none', [{ level: 0, index: 0 }])).toEqual([undefined]);
+
+    const other = await createTenant(store);
+    const first = await appendEntries(store, other.applicationId, [{ actorId: 'a', action: 'A' }, { actorId: 'b', action: 'B' }, { actorId: 'c', action: 'C' }], at(0));
+    expect(first.treeHead.size).toBe(3);
+    const second = await appendEntries(store, other.applicationId, [{ actorId: 'd', action: 'D' }], at(1));
+    expect(second.treeHead.size).toBe(4);
+    expect(await store.tree.nodes(other.applicationId, [{ level: 2, index: 0 }])).toEqual([second.treeHead.root]);
+  });
+
+  test('a transaction keeps all of its writes or none', async () => {
+    const { applicationId } = await createTenant(store);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.hooks.insert({ id: 'h-rolled-back', applicationId, targetUrl: 'https://example.com', actorId: null, action: null, entityType: null, entityId: null, createdAt: 'x' });
+        await tx.entries.moveHead(applicationId, { sequence: 9, hash: 'f'.repeat(64) });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await store.hooks.listForApplication(applicationId)).toEqual([]);
+    expect(await store.entries.head(applicationId)).toEqual({ sequence: 0, hash: GENESIS_HASH });
+    // A failing statement (duplicate sequence) rolls back the entries already inserted in the same append.
+    await appendEntries(store, applicationId, [{ actorId: 'a', action: 'A' }], at(0));
+    const stored = (await store.entries.findBySequence(applicationId, 1))!;
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.entries.insert({ ...stored, id: `${stored.id}-2`, sequence: 2 });
+        await tx.entries.insert({ ...stored, id: `${stored.id}-3`, sequence: 1 });
+      }),
+    ).rejects.toThrow();
+    expect(await store.entries.findBySequence(applicationId, 2)).toBeUndefined();
+  });
+
+  test('concurrent appends form one chain (no fork, no gap); on PostgreSQL through two pools, as two processes would', async () => {
+    const { applicationId } = await createTenant(store);
+    // Two SQLite connections in ONE process would make the second wait synchronously (busy_timeout) on the lock
+    // the first holds across an await: SQLite shares a file between processes, not within one event loop.
+    const other = backend === 'postgres' ? await opened.reopen() : store;
+    try {
+      const writers = [store, other].flatMap((writer, w) =>
+        Array.from({ length: 10 }, (_, call) =>
+          appendEntries(
+            writer,
+            applicationId,
+            Array.from({ length: 5 }, (_, i) => ({ actorId: `w${w}`, action: 'RACE', details: { call, i }, idempotencyKey: `w${w}-${call}-${i}` })),
+          ),
+        ),
+      );
+      const results = await Promise.all(writers);
+      expect(results.flatMap((result) => result.outcomes).every((outcome) => outcome.status === 'stored')).toBe(true);
+      const chain = await store.entries.range(applicationId, 1, 1000, 1000);
+      expect(chain).toHaveLength(100);
+      expect(verifyChain(chain)).toMatchObject({ valid: true, checked: 100 });
+      expect(await other.entries.head(applicationId)).toEqual({ sequence: 100, hash: chain[99]?.hash });
+    } finally {
+      if (other !== store) await other.close();
+    }
+  });
+});
