@@ -85,7 +85,14 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     await store.tenants.insertOrganization({ id: 'org-t', name: 'Tenants', secretSalt: salt, secretHash: hash, createdAt: '2026-01-01T00:00:00.000Z' });
     expect(await store.tenants.countOrganizations()).toBe(before + 1);
     const organization = await store.tenants.findOrganization('org-t');
-    expect(organization).toEqual({ id: 'org-t', name: 'Tenants', secretSalt: salt, secretHash: hash, createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(organization).toEqual({
+      id: 'org-t',
+      name: 'Tenants',
+      secretSalt: salt,
+      secretHash: hash,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      previousSecret: null,
+    });
     expect(Buffer.isBuffer(organization?.secretSalt)).toBe(true);
     expect(await store.tenants.findOrganization('org-missing')).toBeUndefined();
 
@@ -119,6 +126,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       entityType: extra.entityType ?? null,
       entityId: extra.entityId ?? null,
       createdAt: '2026-01-01T00:00:00.000Z',
+      secret: `whsec_${id}`,
     });
     await store.hooks.insert(hook('h2', { action: 'LOGIN' }));
     await store.hooks.insert(hook('h1', { actorId: 'alice', entityType: 'invoice', entityId: 'inv_1' }));
@@ -128,6 +136,140 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect(await store.hooks.delete(applicationId, 'h1')).toBe(true);
     expect(await store.hooks.delete(applicationId, 'h1')).toBe(false);
     expect((await store.hooks.listForApplication(applicationId)).map((h) => h.id)).toEqual(['h2']);
+  });
+
+  test('tenants: organizations listed oldest first, secret rotation keeps the previous secret', async () => {
+    const organization = (id: string, createdAt: string, fill: number) => ({
+      id,
+      name: `Org ${id}`,
+      secretSalt: Buffer.alloc(16, fill),
+      secretHash: Buffer.alloc(32, fill),
+      createdAt,
+    });
+    await store.tenants.insertOrganization(organization('org-r2', '2020-01-02T00:00:00.000Z', 2));
+    await store.tenants.insertOrganization(organization('org-r1', '2020-01-01T00:00:00.000Z', 1));
+    const listed = await store.tenants.listOrganizations();
+    expect(listed.map((o) => o.id).filter((id) => id.startsWith('org-r'))).toEqual(['org-r1', 'org-r2']);
+    expect(listed.map((o) => o.createdAt)).toEqual([...listed.map((o) => o.createdAt)].sort());
+    expect(listed.find((o) => o.id === 'org-r1')).toEqual({ ...organization('org-r1', '2020-01-01T00:00:00.000Z', 1), previousSecret: null });
+
+    const next = { salt: Buffer.alloc(16, 9), hash: Buffer.alloc(32, 9) };
+    expect(await store.tenants.rotateOrganizationSecret('org-r1', next, '2020-02-01T00:00:00.000Z')).toBe(true);
+    expect(await store.tenants.findOrganization('org-r1')).toEqual({
+      ...organization('org-r1', '2020-01-01T00:00:00.000Z', 1),
+      secretSalt: next.salt,
+      secretHash: next.hash,
+      previousSecret: { salt: Buffer.alloc(16, 1), hash: Buffer.alloc(32, 1), validUntil: '2020-02-01T00:00:00.000Z' },
+    });
+    // A second rotation replaces the earlier previous secret with the one just retired.
+    const third = { salt: Buffer.alloc(16, 10), hash: Buffer.alloc(32, 10) };
+    expect(await store.tenants.rotateOrganizationSecret('org-r1', third, '2020-03-01T00:00:00.000Z')).toBe(true);
+    expect((await store.tenants.findOrganization('org-r1'))?.previousSecret).toEqual({
+      salt: next.salt,
+      hash: next.hash,
+      validUntil: '2020-03-01T00:00:00.000Z',
+    });
+    expect(await store.tenants.rotateOrganizationSecret('org-missing', next, '2020-02-01T00:00:00.000Z')).toBe(false);
+    // The other organization is untouched.
+    expect((await store.tenants.findOrganization('org-r2'))?.secretHash).toEqual(Buffer.alloc(32, 2));
+  });
+
+  test('tenants: application keys inserted, found, listed oldest first, deleted only by their application', async () => {
+    const tenant = await createTenant(store);
+    const other = await createTenant(store);
+    const key = (id: string, createdAt: string, applicationId = tenant.applicationId, organizationId = tenant.organizationId) => ({
+      id,
+      applicationId,
+      organizationId,
+      secretSalt: Buffer.from(`salt-${id}`),
+      secretHash: Buffer.from(`hash-${id}`),
+      createdAt,
+    });
+    await store.tenants.insertApplicationKey(key('k2', '2026-01-02T00:00:00.000Z'));
+    await store.tenants.insertApplicationKey(key('k3', '2026-01-02T00:00:00.000Z'));
+    await store.tenants.insertApplicationKey(key('k1', '2026-01-01T00:00:00.000Z'));
+    await store.tenants.insertApplicationKey(key('k-other', '2026-01-01T00:00:00.000Z', other.applicationId, other.organizationId));
+    await expect(store.tenants.insertApplicationKey(key('k1', '2026-01-05T00:00:00.000Z'))).rejects.toThrow();
+
+    const found = await store.tenants.findApplicationKey('k1');
+    expect(found).toEqual(key('k1', '2026-01-01T00:00:00.000Z'));
+    expect(Buffer.isBuffer(found?.secretHash)).toBe(true);
+    expect(await store.tenants.findApplicationKey('k-missing')).toBeUndefined();
+    // Same createdAt: insertion order breaks the tie.
+    expect((await store.tenants.listApplicationKeys(tenant.applicationId)).map((k) => k.id)).toEqual(['k1', 'k2', 'k3']);
+    expect(await store.tenants.listApplicationKeys('app-none')).toEqual([]);
+
+    expect(await store.tenants.deleteApplicationKey(tenant.applicationId, 'k-other')).toBe(false);
+    expect(await store.tenants.deleteApplicationKey(tenant.applicationId, 'k2')).toBe(true);
+    expect(await store.tenants.deleteApplicationKey(tenant.applicationId, 'k2')).toBe(false);
+    expect((await store.tenants.listApplicationKeys(tenant.applicationId)).map((k) => k.id)).toEqual(['k1', 'k3']);
+    expect(await store.tenants.findApplicationKey('k-other')).toMatchObject({ applicationId: other.applicationId });
+  });
+
+  test('hooks: count, find by id, and the durable delivery queue (enqueue, pending in order, reschedule, complete)', async () => {
+    const tenant = await createTenant(store);
+    const other = await createTenant(store);
+    const hook = (id: string, applicationId = tenant.applicationId) => ({
+      id,
+      applicationId,
+      targetUrl: `https://example.com/${id}`,
+      actorId: null,
+      action: null,
+      entityType: null,
+      entityId: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      secret: `whsec_${id}`,
+    });
+    await store.hooks.insert(hook('q1'));
+    await store.hooks.insert(hook('q2'));
+    await store.hooks.insert(hook('q-other', other.applicationId));
+    expect(await store.hooks.countForApplication(tenant.applicationId)).toBe(2);
+    expect(await store.hooks.countForApplication('app-none')).toBe(0);
+    expect(await store.hooks.findById('q2')).toEqual(hook('q2'));
+    expect(await store.hooks.findById('q-missing')).toBeUndefined();
+
+    // Earlier tests may have left nothing pending; start from what is there.
+    const already = (await store.hooks.pendingDeliveries(1000)).map((d) => d.id);
+    const delivery = (id: string, hookId: string, organizationId = tenant.organizationId, applicationId = tenant.applicationId) => ({
+      id,
+      hookId,
+      applicationId,
+      organizationId,
+      entryId: `entry-${id}`,
+      body: JSON.stringify({ id, ü: 'ñ' }),
+      attempt: 0,
+      // Beyond 2^31: epoch milliseconds must round-trip.
+      nextAttemptAt: 1_767_225_600_000,
+    });
+    await store.transaction(async (tx) => {
+      await tx.hooks.enqueueDeliveries([delivery('d3', 'q1'), delivery('d1', 'q2'), delivery('d2', 'q1')]);
+      await tx.hooks.enqueueDeliveries([delivery('d-other', 'q-other', other.organizationId, other.applicationId)]);
+      await tx.hooks.enqueueDeliveries([]);
+    });
+    const pending = (limit: number) => store.hooks.pendingDeliveries(limit).then((all) => all.filter((d) => !already.includes(d.id)));
+    expect(await pending(1000)).toEqual([delivery('d3', 'q1'), delivery('d1', 'q2'), delivery('d2', 'q1'), delivery('d-other', 'q-other', other.organizationId, other.applicationId)]);
+    expect(await store.hooks.pendingDeliveries(already.length + 2)).toHaveLength(already.length + 2);
+    expect(await store.hooks.countPendingDeliveries(tenant.organizationId)).toBe(3);
+    expect(await store.hooks.countPendingDeliveries(other.organizationId)).toBe(1);
+    expect(await store.hooks.countPendingDeliveries('org-none')).toBe(0);
+
+    // A duplicate delivery id is refused, and a failed transaction leaves the queue as it was.
+    await expect(store.transaction((tx) => tx.hooks.enqueueDeliveries([delivery('d9', 'q1'), delivery('d1', 'q1')]))).rejects.toThrow();
+    expect(await store.hooks.countPendingDeliveries(tenant.organizationId)).toBe(3);
+
+    await store.hooks.rescheduleDelivery('d1', 2, 1_767_225_700_000);
+    expect((await pending(1000)).find((d) => d.id === 'd1')).toEqual({ ...delivery('d1', 'q2'), attempt: 2, nextAttemptAt: 1_767_225_700_000 });
+    await store.hooks.completeDelivery('d3');
+    await store.hooks.completeDelivery('d3');
+    expect((await pending(1000)).map((d) => d.id)).toEqual(['d1', 'd2', 'd-other']);
+
+    // Deleting a hook drops its pending deliveries, and only its own.
+    expect(await store.hooks.delete(tenant.applicationId, 'q1')).toBe(true);
+    expect((await pending(1000)).map((d) => d.id)).toEqual(['d1', 'd-other']);
+    // A refused delete (another application's hook) drops nothing.
+    expect(await store.hooks.delete(tenant.applicationId, 'q-other')).toBe(false);
+    expect(await store.hooks.countPendingDeliveries(other.organizationId)).toBe(1);
+    expect(await store.hooks.countForApplication(tenant.applicationId)).toBe(1);
   });
 
   test('ledger: entries chain from genesis, every field round-trips, idempotency keys replay', async () => {
@@ -293,7 +435,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     const { applicationId } = await createTenant(store);
     await expect(
       store.transaction(async (tx) => {
-        await tx.hooks.insert({ id: 'h-rolled-back', applicationId, targetUrl: 'https://example.com', actorId: null, action: null, entityType: null, entityId: null, createdAt: 'x' });
+        await tx.hooks.insert({ id: 'h-rolled-back', applicationId, targetUrl: 'https://example.com', actorId: null, action: null, entityType: null, entityId: null, createdAt: 'x', secret: 'whsec_x' });
         await tx.entries.moveHead(applicationId, { sequence: 9, hash: 'f'.repeat(64) });
         throw new Error('abort');
       }),
@@ -335,6 +477,44 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       expect(await other.entries.head(applicationId)).toEqual({ sequence: 100, hash: chain[99]?.hash });
     } finally {
       if (other !== store) await other.close();
+    }
+  });
+});
+
+describe('PostgreSQL migration 5 (webhook signatures, secret rotation, application keys, delivery queue)', () => {
+  test('hooks stored before signatures get distinct random secrets; re-running the migration changes nothing', async () => {
+    const database = await createTestDatabase();
+    try {
+      let store = await openStore({ databaseUrl: database.url });
+      const { applicationId } = await createTenant(store);
+      await store.close();
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        // Back to version 4: hooks without a secret column, as an older server left them.
+        await client.query(`DROP TABLE hook_deliveries; DROP TABLE application_keys; ALTER TABLE hooks DROP COLUMN secret;
+          ALTER TABLE organizations DROP COLUMN previous_secret_salt, DROP COLUMN previous_secret_hash, DROP COLUMN previous_secret_valid_until;
+          DELETE FROM schema_migrations WHERE version >= 5;`);
+        for (const id of ['old-1', 'old-2']) {
+          await client.query("INSERT INTO hooks (id, application_id, target_url, created_at) VALUES ($1, $2, 'https://example.com/', '2026-01-01T00:00:00.000Z')", [id, applicationId]);
+        }
+      } finally {
+        await client.end();
+      }
+      store = await openStore({ databaseUrl: database.url });
+      try {
+        const secrets = (await store.hooks.listForApplication(applicationId)).map((h) => h.secret);
+        expect(secrets).toHaveLength(2);
+        for (const secret of secrets) expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+        expect(new Set(secrets).size).toBe(2);
+        const again = await openStore({ databaseUrl: database.url });
+        expect((await again.hooks.listForApplication(applicationId)).map((h) => h.secret)).toEqual(secrets);
+        await again.close();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await database.drop();
     }
   });
 });

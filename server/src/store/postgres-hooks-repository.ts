@@ -1,6 +1,33 @@
-/** {@link HookRepository} on PostgreSQL. */
-import type { HookRecord, HookRepository } from './repositories.js';
+/** {@link HookRepository} on PostgreSQL: subscriptions and the durable delivery queue. */
+import type { HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
 import { nullableText, type PgRow, type Queryable } from './postgres-rows.js';
+
+const HOOK_COLUMNS = 'id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at, secret';
+const DELIVERY_COLUMNS = 'id, hook_id, application_id, organization_id, entry_id, body, attempt, next_attempt_at';
+
+const hookFromRow = (row: PgRow): HookRecord => ({
+  id: String(row['id']),
+  applicationId: String(row['application_id']),
+  targetUrl: String(row['target_url']),
+  actorId: nullableText(row['actor_id']),
+  action: nullableText(row['action']),
+  entityType: nullableText(row['entity_type']),
+  entityId: nullableText(row['entity_id']),
+  createdAt: String(row['created_at']),
+  secret: String(row['secret']),
+});
+
+const deliveryFromRow = (row: PgRow): HookDeliveryRecord => ({
+  id: String(row['id']),
+  hookId: String(row['hook_id']),
+  applicationId: String(row['application_id']),
+  organizationId: String(row['organization_id']),
+  entryId: String(row['entry_id']),
+  body: String(row['body']),
+  attempt: Number(row['attempt']),
+  // BIGINT arrives as a string; epoch milliseconds fit a double exactly.
+  nextAttemptAt: Number(row['next_attempt_at']),
+});
 
 export class PostgresHookRepository implements HookRepository {
   constructor(private readonly db: Queryable) {}
@@ -8,8 +35,18 @@ export class PostgresHookRepository implements HookRepository {
   async insert(record: HookRecord): Promise<void> {
     await this.db.query({
       name: 'hooks-insert',
-      text: 'INSERT INTO hooks (id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      values: [record.id, record.applicationId, record.targetUrl, record.actorId, record.action, record.entityType, record.entityId, record.createdAt],
+      text: `INSERT INTO hooks (${HOOK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      values: [
+        record.id,
+        record.applicationId,
+        record.targetUrl,
+        record.actorId,
+        record.action,
+        record.entityType,
+        record.entityId,
+        record.createdAt,
+        record.secret,
+      ],
     });
   }
 
@@ -19,24 +56,83 @@ export class PostgresHookRepository implements HookRepository {
       text: 'DELETE FROM hooks WHERE application_id = $1 AND id = $2',
       values: [applicationId, id],
     });
-    return (result.rowCount ?? 0) > 0;
+    const removed = (result.rowCount ?? 0) > 0;
+    if (removed) await this.db.query({ name: 'hooks-delete-deliveries', text: 'DELETE FROM hook_deliveries WHERE hook_id = $1', values: [id] });
+    return removed;
   }
 
   async listForApplication(applicationId: string): Promise<HookRecord[]> {
     const { rows } = await this.db.query<PgRow>({
       name: 'hooks-list',
-      text: 'SELECT id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at FROM hooks WHERE application_id = $1 ORDER BY position',
+      text: `SELECT ${HOOK_COLUMNS} FROM hooks WHERE application_id = $1 ORDER BY position`,
       values: [applicationId],
     });
-    return rows.map((row) => ({
-      id: String(row['id']),
-      applicationId: String(row['application_id']),
-      targetUrl: String(row['target_url']),
-      actorId: nullableText(row['actor_id']),
-      action: nullableText(row['action']),
-      entityType: nullableText(row['entity_type']),
-      entityId: nullableText(row['entity_id']),
-      createdAt: String(row['created_at']),
-    }));
+    return rows.map(hookFromRow);
+  }
+
+  async countForApplication(applicationId: string): Promise<number> {
+    const { rows } = await this.db.query<PgRow>({
+      name: 'hooks-count',
+      text: 'SELECT COUNT(*) AS count FROM hooks WHERE application_id = $1',
+      values: [applicationId],
+    });
+    return Number(rows[0]?.['count'] ?? 0);
+  }
+
+  async findById(id: string): Promise<HookRecord | undefined> {
+    const { rows } = await this.db.query<PgRow>({ name: 'hooks-find', text: `SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = $1`, values: [id] });
+    return rows[0] && hookFromRow(rows[0]);
+  }
+
+  async enqueueDeliveries(records: readonly HookDeliveryRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // One multi-row INSERT via unnest: a fan-out is one round trip, in the order given (position keeps it).
+    await this.db.query({
+      text: `INSERT INTO hook_deliveries (${DELIVERY_COLUMNS})
+        SELECT ${DELIVERY_COLUMNS}
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[])
+          WITH ORDINALITY AS t(${DELIVERY_COLUMNS}, n)
+        ORDER BY n`,
+      values: [
+        records.map((r) => r.id),
+        records.map((r) => r.hookId),
+        records.map((r) => r.applicationId),
+        records.map((r) => r.organizationId),
+        records.map((r) => r.entryId),
+        records.map((r) => r.body),
+        records.map((r) => r.attempt),
+        records.map((r) => r.nextAttemptAt),
+      ],
+    });
+  }
+
+  async pendingDeliveries(limit: number): Promise<HookDeliveryRecord[]> {
+    const { rows } = await this.db.query<PgRow>({
+      name: 'hooks-pending',
+      text: `SELECT ${DELIVERY_COLUMNS} FROM hook_deliveries ORDER BY position LIMIT $1`,
+      values: [limit],
+    });
+    return rows.map(deliveryFromRow);
+  }
+
+  async countPendingDeliveries(organizationId: string): Promise<number> {
+    const { rows } = await this.db.query<PgRow>({
+      name: 'hooks-count-pending',
+      text: 'SELECT COUNT(*) AS count FROM hook_deliveries WHERE organization_id = $1',
+      values: [organizationId],
+    });
+    return Number(rows[0]?.['count'] ?? 0);
+  }
+
+  async rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number): Promise<void> {
+    await this.db.query({
+      name: 'hooks-reschedule',
+      text: 'UPDATE hook_deliveries SET attempt = $1, next_attempt_at = $2 WHERE id = $3',
+      values: [attempt, nextAttemptAt, id],
+    });
+  }
+
+  async completeDelivery(id: string): Promise<void> {
+    await this.db.query({ name: 'hooks-complete', text: 'DELETE FROM hook_deliveries WHERE id = $1', values: [id] });
   }
 }

@@ -110,6 +110,47 @@ CREATE TABLE tree_nodes (
 -- Hooks may filter on the entity id too.
 ALTER TABLE hooks ADD COLUMN IF NOT EXISTS entity_id TEXT;
 `,
+  `
+-- Webhook signatures: each hook's HMAC key. Hooks subscribed before signatures get a random secret nobody knows
+-- (re-subscribe to verify), as in SQLite.
+ALTER TABLE hooks ADD COLUMN IF NOT EXISTS secret TEXT NOT NULL DEFAULT '';
+-- Two random UUIDs per row: 244 random bits from the server's CSPRNG (gen_random_uuid is built in since PG 13).
+UPDATE hooks SET secret = 'whsec_' || replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
+  WHERE secret = '';
+
+-- The organization secret before the last rotation and until when it is still accepted (all NULL when none).
+ALTER TABLE organizations ADD COLUMN IF NOT EXISTS previous_secret_salt BYTEA;
+ALTER TABLE organizations ADD COLUMN IF NOT EXISTS previous_secret_hash BYTEA;
+ALTER TABLE organizations ADD COLUMN IF NOT EXISTS previous_secret_valid_until TEXT COLLATE "C";
+
+-- Per-application API keys (hash only), an option besides the organization secret.
+CREATE TABLE IF NOT EXISTS application_keys (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  application_id TEXT COLLATE "C" NOT NULL REFERENCES applications(id),
+  organization_id TEXT COLLATE "C" NOT NULL REFERENCES organizations(id),
+  secret_salt BYTEA NOT NULL,
+  secret_hash BYTEA NOT NULL,
+  created_at TEXT COLLATE "C" NOT NULL,
+  position BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX IF NOT EXISTS application_keys_by_application ON application_keys (application_id, created_at, position);
+
+-- The durable webhook queue: a row per pending delivery (see HookDeliveryRecord).
+CREATE TABLE IF NOT EXISTS hook_deliveries (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  hook_id TEXT COLLATE "C" NOT NULL,
+  application_id TEXT COLLATE "C" NOT NULL,
+  organization_id TEXT COLLATE "C" NOT NULL,
+  entry_id TEXT COLLATE "C" NOT NULL,
+  body TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  position BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX IF NOT EXISTS hook_deliveries_by_organization ON hook_deliveries (organization_id);
+CREATE INDEX IF NOT EXISTS hook_deliveries_by_hook ON hook_deliveries (hook_id);
+CREATE INDEX IF NOT EXISTS hook_deliveries_by_position ON hook_deliveries (position);
+`,
 ];
 
 /** Creates or upgrades the schema; safe to run from several processes at once. */

@@ -1,12 +1,40 @@
 /** {@link TenantRepository} on PostgreSQL. */
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
-import type { ApplicationRecord, OrganizationRecord, TenantRepository } from './repositories.js';
+import type { ApplicationKeyRecord, ApplicationRecord, OrganizationRecord, TenantRepository } from './repositories.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
 
 const applicationFromRow = (row: PgRow): ApplicationRecord => ({
   id: String(row['id']),
   organizationId: String(row['organization_id']),
   name: String(row['name']),
+  createdAt: String(row['created_at']),
+});
+
+const ORGANIZATION_COLUMNS = 'id, name, secret_salt, secret_hash, created_at, previous_secret_salt, previous_secret_hash, previous_secret_valid_until';
+const KEY_COLUMNS = 'id, application_id, organization_id, secret_salt, secret_hash, created_at';
+
+const organizationFromRow = (row: PgRow): OrganizationRecord => ({
+  id: String(row['id']),
+  name: String(row['name']),
+  secretSalt: Buffer.from(row['secret_salt'] as Buffer),
+  secretHash: Buffer.from(row['secret_hash'] as Buffer),
+  createdAt: String(row['created_at']),
+  previousSecret:
+    row['previous_secret_hash'] == null
+      ? null
+      : {
+          salt: Buffer.from(row['previous_secret_salt'] as Buffer),
+          hash: Buffer.from(row['previous_secret_hash'] as Buffer),
+          validUntil: String(row['previous_secret_valid_until']),
+        },
+});
+
+const keyFromRow = (row: PgRow): ApplicationKeyRecord => ({
+  id: String(row['id']),
+  applicationId: String(row['application_id']),
+  organizationId: String(row['organization_id']),
+  secretSalt: Buffer.from(row['secret_salt'] as Buffer),
+  secretHash: Buffer.from(row['secret_hash'] as Buffer),
   createdAt: String(row['created_at']),
 });
 
@@ -24,18 +52,10 @@ export class PostgresTenantRepository implements TenantRepository {
   async findOrganization(id: string): Promise<OrganizationRecord | undefined> {
     const { rows } = await this.db.query<PgRow>({
       name: 'tenants-find-organization',
-      text: 'SELECT id, name, secret_salt, secret_hash, created_at FROM organizations WHERE id = $1',
+      text: `SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = $1`,
       values: [id],
     });
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      id: String(row['id']),
-      name: String(row['name']),
-      secretSalt: Buffer.from(row['secret_salt'] as Buffer),
-      secretHash: Buffer.from(row['secret_hash'] as Buffer),
-      createdAt: String(row['created_at']),
-    };
+    return rows[0] && organizationFromRow(rows[0]);
   }
 
   async countOrganizations(): Promise<number> {
@@ -67,5 +87,60 @@ export class PostgresTenantRepository implements TenantRepository {
       values: [organizationId],
     });
     return rows.map(applicationFromRow);
+  }
+
+  async listOrganizations(): Promise<OrganizationRecord[]> {
+    // No insertion counter on organizations: ids break ties between equal timestamps.
+    const { rows } = await this.db.query<PgRow>({
+      name: 'tenants-list-organizations',
+      text: `SELECT ${ORGANIZATION_COLUMNS} FROM organizations ORDER BY created_at, id`,
+    });
+    return rows.map(organizationFromRow);
+  }
+
+  async rotateOrganizationSecret(id: string, next: { salt: Buffer; hash: Buffer }, previousValidUntil: string): Promise<boolean> {
+    // The SET right-hand sides read the row as it was: the current secret becomes the previous one.
+    const result = await this.db.query({
+      name: 'tenants-rotate-organization-secret',
+      text: `UPDATE organizations SET previous_secret_salt = secret_salt, previous_secret_hash = secret_hash,
+               previous_secret_valid_until = $1, secret_salt = $2, secret_hash = $3 WHERE id = $4`,
+      values: [previousValidUntil, next.salt, next.hash, id],
+    });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async insertApplicationKey(record: ApplicationKeyRecord): Promise<void> {
+    await this.db.query({
+      name: 'tenants-insert-application-key',
+      text: `INSERT INTO application_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
+      values: [record.id, record.applicationId, record.organizationId, record.secretSalt, record.secretHash, record.createdAt],
+    });
+  }
+
+  async findApplicationKey(id: string): Promise<ApplicationKeyRecord | undefined> {
+    const { rows } = await this.db.query<PgRow>({
+      name: 'tenants-find-application-key',
+      text: `SELECT ${KEY_COLUMNS} FROM application_keys WHERE id = $1`,
+      values: [id],
+    });
+    return rows[0] && keyFromRow(rows[0]);
+  }
+
+  async listApplicationKeys(applicationId: string): Promise<ApplicationKeyRecord[]> {
+    const { rows } = await this.db.query<PgRow>({
+      name: 'tenants-list-application-keys',
+      text: `SELECT ${KEY_COLUMNS} FROM application_keys WHERE application_id = $1 ORDER BY created_at, position`,
+      values: [applicationId],
+    });
+    return rows.map(keyFromRow);
+  }
+
+  async deleteApplicationKey(applicationId: string, id: string): Promise<boolean> {
+    const result = await this.db.query({
+      name: 'tenants-delete-application-key',
+      text: 'DELETE FROM application_keys WHERE application_id = $1 AND id = $2',
+      values: [applicationId, id],
+    });
+    return (result.rowCount ?? 0) > 0;
   }
 }
