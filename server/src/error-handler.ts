@@ -135,7 +135,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    const allowed = ROUTE_METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }));
+    // A route of the request's own method that answered "not found" itself (reply.callNotFound(), e.g. an unknown
+    // /console file) is a 404: the other methods Fastify registers beside it (HEAD for GET) do not make it a 405.
+    const ownRoute = app.findRoute({ method: request.method as (typeof ROUTE_METHODS)[number], url: path });
+    const allowed = ownRoute ? [] : ROUTE_METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }));
     if (allowed.length > 0) {
       return sendError(reply.header('allow', allowed.join(', ')), 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`);
     }
