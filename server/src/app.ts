@@ -23,6 +23,7 @@ import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import type { Store } from './store/repositories.js';
 import { openStore } from './store/open-store.js';
+import { IntegrityMonitor, type IntegrityMonitorOptions } from './verification/integrity-monitor.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -54,6 +55,8 @@ export interface ServerOptions {
   signingKeyFile?: string;
   /** The key name for a key created on first start (also the service part of origins). @default audit-trail.local */
   signingKeyName?: string;
+  /** Verification: when a range goes to a worker thread, how often a full pass runs. */
+  verification?: IntegrityMonitorOptions;
 }
 
 declare module 'fastify' {
@@ -64,6 +67,8 @@ declare module 'fastify' {
     hooks: HookDispatcher;
     /** The checkpoint signer (its `verifierKey` is what clients pin). */
     checkpoints: CheckpointSigner;
+    /** The integrity monitor (tests await `integrity.idle()`). */
+    integrity: IntegrityMonitor;
   }
 }
 
@@ -96,15 +101,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     routerOptions: { maxParamLength: 4096 },
   });
   const dispatcher = new HookDispatcher(store.hooks, app.log, options.webhooks);
-  const context: ServerContext = { store, appends: new GroupCommit(store), dispatcher, checkpoints };
+  const monitor = new IntegrityMonitor(store, options.verification);
+  const context: ServerContext = { store, appends: new GroupCommit(store), dispatcher, checkpoints, monitor };
   app.decorate('store', store);
   app.decorate('checkpoints', checkpoints);
   app.decorate('hooks', dispatcher);
+  app.decorate('integrity', monitor);
   app.decorateRequest('caller', null);
   installBodyParsers(app);
   installErrorHandlers(app);
   app.addHook('onClose', async () => {
     dispatcher.close();
+    await monitor.idle();
     await store.close();
   });
 

@@ -1,14 +1,18 @@
-/** `GET /api/verification/chain`: recomputes the chain (or a range) with the contract's chain verification. */
+/**
+ * `GET /api/verification/chain`: recomputes the chain (or a range) with the contract's chain verification and
+ * reports every break (bounded). `GET /api/verification/integrity`: the verified watermark and the breaks found,
+ * checking only the entries added since the last check. Neither runs a long verification on the event loop: see
+ * verification/integrity-monitor.ts.
+ */
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { VerifyQuerySchema, verifyQueryIssue, type VerifyResult } from '@audit-trail/sdk/contract';
+import { VerifyQuerySchema, verifyQueryIssue, type IntegrityStatus, type VerifyResult } from '@audit-trail/sdk/contract';
 import { ROUTES } from './route-templates.js';
-import { verifyRange } from '../verification/verify-range.js';
 import { callerApplication } from '../auth/authenticate.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 
-export function registerVerifyRoutes(app: FastifyInstance, { store }: ServerContext): void {
+export function registerVerifyRoutes(app: FastifyInstance, { store, monitor }: ServerContext): void {
   app.get<{ Querystring: Static<typeof VerifyQuerySchema> }>(
     ROUTES.verifyChain,
     { schema: { querystring: VerifyQuerySchema } },
@@ -16,10 +20,14 @@ export function registerVerifyRoutes(app: FastifyInstance, { store }: ServerCont
       const application = callerApplication(request);
       const issue = verifyQueryIssue(request.query);
       if (issue) throw new ApiError(issue.code, issue.message, issue.field);
+      const { fromSequence, toSequence } = request.query;
+      // The whole chain: a full pass in a worker, whose breaks the integrity status keeps reporting.
+      if (fromSequence === undefined && toSequence === undefined) return monitor.fullPass(application.id);
       const head = await store.entries.head(application.id);
-      const from = request.query.fromSequence ?? 1;
-      const to = Math.min(request.query.toSequence ?? head.sequence, head.sequence);
-      return verifyRange(store.entries, application.id, from, to);
+      const to = Math.min(toSequence ?? head.sequence, head.sequence);
+      return (await monitor.verify(application.id, fromSequence ?? 1, to)).result;
     },
   );
+
+  app.get(ROUTES.integrity, async (request): Promise<IntegrityStatus> => monitor.check(callerApplication(request).id));
 }

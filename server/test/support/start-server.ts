@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Credentials } from '../../../sdk/src/contract/wire.js';
-import { buildServer } from '../../src/app.js';
+import { buildServer, type ServerOptions } from '../../src/app.js';
 import { databasePath } from '../../src/store/sqlite-store.js';
 import { createTenant, seedTenant } from '../../src/tenants.js';
 import { createTestDatabase, type Backend, type TestDatabase } from './postgres.js';
@@ -50,6 +50,8 @@ export interface StartServerOptions {
   databaseUrl?: string;
   /** The checkpoint signing key (`PRIVATE+KEY+…`) instead of the data dir's key file. */
   signingKey?: string;
+  /** Verification options (inline limit, full-pass interval). */
+  verification?: ServerOptions['verification'];
 }
 
 /** Starts a server; call `close()` in `afterAll`. */
@@ -71,6 +73,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       databaseUrl,
       webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000 },
       ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+      verification: options.verification,
     });
   } catch (error) {
     await removeTemporary();
