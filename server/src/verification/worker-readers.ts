@@ -1,9 +1,10 @@
 /**
  * Opening a read connection of its own inside the verification worker, per engine ({@link ReaderSource}): the
  * worker never shares the server's connection, so a full pass neither waits for nor blocks the server's queries.
- * An engine added to the store adds its opener here (PostgreSQL: a one-connection pool from its connection string,
- * with its entries repository on it).
+ * An engine added to the store adds its opener here.
  */
+import pg from 'pg';
+import { PostgresEntryRepository } from '../store/postgres-entries-repository.js';
 import { sqlite } from '../store/sqlite-module.js';
 import { SqliteEntryRepository } from '../store/sqlite-entries-repository.js';
 import type { ReaderSource } from '../store/repositories.js';
@@ -24,7 +25,11 @@ export async function openWorkerReader(source: ReaderSource): Promise<OpenedRead
       db.exec('PRAGMA busy_timeout = 5000;');
       return { reader: new SqliteEntryRepository(db), close: async () => db.close() };
     }
-    default:
-      throw new Error(`the verification worker cannot open a ${source.engine} store yet (add its opener in worker-readers.ts)`);
+    case 'postgres': {
+      // One connection of its own, read-only: a full pass never takes a connection from the server's pool.
+      const pool = new pg.Pool({ connectionString: source.connectionString, max: 1 });
+      pool.on('connect', (client) => void client.query('SET default_transaction_read_only = on'));
+      return { reader: new PostgresEntryRepository(pool, false), close: () => pool.end() };
+    }
   }
 }
