@@ -1,9 +1,9 @@
 /**
- * The item `integrity_alert` emits for a broken chain. Its `id` names the break (application, first bad sequence,
- * reason) and nothing else, so Zapier's dedupe fires once per break however often it is polled, and again only
- * when a different break appears.
+ * The items `integrity_alert` emits: one per break the service's integrity monitor found. Its `id` names the
+ * break (application, sequence, reason) and nothing else, so Zapier's dedupe fires once per break however often
+ * it is polled, and once for each further break: a second break never hides behind the first.
  */
-import type { ChainFailureReason, VerifyResult } from '@audit-trail/sdk/contract';
+import type { ChainFailureReason, IntegrityBreak, IntegrityStatus } from '@audit-trail/sdk/contract';
 
 /** An integrity alert, as the trigger returns it. */
 export interface ChainAlert {
@@ -13,7 +13,9 @@ export interface ChainAlert {
   /** `null` when the newest entries were removed: no entry is left at the first bad position. */
   firstBadEntryId: string | null;
   reason: ChainFailureReason;
-  checked: number;
+  /** Entries `1..verifiedSequence` have been checked when this alert was polled. */
+  verifiedSequence: number;
+  headSequence: number;
   message: string;
   detectedAt: string;
 }
@@ -28,17 +30,22 @@ export const REASON_TEXT: Record<ChainFailureReason, string> = {
   unknown_hash_version: 'the entry claims a hash recipe that is unknown or older than the entry before it',
 };
 
-/** The alert for a failed verification, or `undefined` when the chain is intact. */
-export function chainAlert(applicationId: string, result: VerifyResult, now: Date = new Date()): ChainAlert | undefined {
-  if (result.valid) return undefined;
+/** The alert of one break. */
+export function breakAlert(status: Pick<IntegrityStatus, 'applicationId' | 'verifiedSequence' | 'headSequence'>, found: IntegrityBreak): ChainAlert {
   return {
-    id: `${applicationId}:${result.firstBadSequence}:${result.reason}`,
-    applicationId,
-    firstBadSequence: result.firstBadSequence,
-    firstBadEntryId: result.firstBadEntryId,
-    reason: result.reason,
-    checked: result.checked,
-    message: `The audit trail of application ${applicationId} is broken at entry #${result.firstBadSequence}: ${REASON_TEXT[result.reason]}.`,
-    detectedAt: now.toISOString(),
+    id: found.id,
+    applicationId: status.applicationId,
+    firstBadSequence: found.sequence,
+    firstBadEntryId: found.entryId,
+    reason: found.reason,
+    verifiedSequence: status.verifiedSequence,
+    headSequence: status.headSequence,
+    message: `The audit trail of application ${status.applicationId} is broken at entry #${found.sequence}: ${REASON_TEXT[found.reason]}.`,
+    detectedAt: found.detectedAt,
   };
+}
+
+/** One alert per break, newest position first (Zapier wants polling results newest first). */
+export function integrityAlerts(status: IntegrityStatus): ChainAlert[] {
+  return [...status.breaks].sort((a, b) => b.sequence - a.sequence).map((found) => breakAlert(status, found));
 }

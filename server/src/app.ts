@@ -29,6 +29,7 @@ import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import type { Store } from './store/repositories.js';
 import { openStore } from './store/open-store.js';
+import { IntegrityMonitor, type IntegrityMonitorOptions } from './verification/integrity-monitor.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -67,6 +68,8 @@ export interface ServerOptions {
   signingKeyFile?: string;
   /** The key name for a key created on first start (also the service part of origins). @default audit-trail.local */
   signingKeyName?: string;
+  /** Verification: when a range goes to a worker thread, how often a full pass runs. */
+  verification?: IntegrityMonitorOptions;
 }
 
 declare module 'fastify' {
@@ -77,6 +80,8 @@ declare module 'fastify' {
     hooks: HookDispatcher;
     /** The checkpoint signer (its `verifierKey` is what clients pin). */
     checkpoints: CheckpointSigner;
+    /** The integrity monitor (tests await `integrity.idle()`). */
+    integrity: IntegrityMonitor;
   }
 }
 
@@ -114,15 +119,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     ...errorShapeOptions(),
   });
   const dispatcher = new HookDispatcher(store, app.log, options.webhooks);
-  const context: ServerContext = { store, appends: new GroupCommit(store), dispatcher, checkpoints };
+  const monitor = new IntegrityMonitor(store, options.verification);
+  const context: ServerContext = { store, appends: new GroupCommit(store), dispatcher, checkpoints, monitor };
   app.decorate('store', store);
   app.decorate('checkpoints', checkpoints);
   app.decorate('hooks', dispatcher);
+  app.decorate('integrity', monitor);
   app.decorateRequest('caller', null);
   installBodyParsers(app);
   installErrorHandlers(app);
   app.addHook('onClose', async () => {
     dispatcher.close();
+    await monitor.idle();
     await store.close();
   });
 

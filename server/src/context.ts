@@ -3,6 +3,7 @@ import type { GroupCommit } from './group-commit.js';
 import type { HookDispatcher } from './hooks/dispatcher.js';
 import type { CheckpointSigner } from './merkle/checkpoints.js';
 import type { Store } from './store/repositories.js';
+import type { IntegrityMonitor } from './verification/integrity-monitor.js';
 
 /** The server's shared services. */
 export interface ServerContext {
@@ -12,4 +13,6 @@ export interface ServerContext {
   dispatcher: HookDispatcher;
   /** Signs every application's checkpoints with the service's key. */
   checkpoints: CheckpointSigner;
+  /** Verification off the event loop: watermarks, breaks, full passes in a worker. */
+  monitor: IntegrityMonitor;
 }

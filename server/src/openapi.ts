@@ -40,6 +40,8 @@ import {
   ConsistencyProofSchema,
   ConsistencyProofQuerySchema,
   MerkleInfoSchema,
+  IntegrityBreakSchema,
+  IntegrityStatusSchema,
 } from '@audit-trail/sdk/contract';
 import { ADMIN_COMPONENTS, ADMIN_SECURITY_SCHEME, adminPaths } from './openapi-admin.js';
 
@@ -76,6 +78,8 @@ const COMPONENTS: readonly TSchema[] = [
   InclusionProofSchema,
   ConsistencyProofSchema,
   MerkleInfoSchema,
+  IntegrityBreakSchema,
+  IntegrityStatusSchema,
 ];
 
 function componentSchemas(): Record<string, unknown> {
@@ -219,7 +223,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       [PATHS.verifyChain]: {
         get: {
           operationId: 'verifyChain',
-          summary: "Recompute the application's hash chain (or a range) and report the first bad entry",
+          summary: "Recompute the application's hash chain (or a range) and report every break (bounded)",
+          description:
+            'Without a range: a full pass in a worker thread (never on the event loop); its breaks are kept and reported by `GET ' +
+            PATHS.integrity +
+            '` too. Verification goes on past a break, so a second break is never hidden behind the first.',
           parameters: queryParameters(VerifyQuerySchema),
           responses: { '200': { description: 'The result', content: json(ref('VerifyResult')) }, ...COMMON_ERRORS },
         },
@@ -256,6 +264,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           operationId: 'merkleInfo',
           summary: "The application's log origin and the service's verifier key (C2SP signed-note format), to pin",
           responses: { '200': { description: 'Origin, verifier key, tree size', content: json(ref('MerkleInfo')) }, ...COMMON_ERRORS },
+        },
+      },
+      [PATHS.integrity]: {
+        get: {
+          operationId: 'integrityStatus',
+          summary: 'The verified watermark and every break found (checks only the entries added since the last check)',
+          description:
+            'Each call verifies the entries after the watermark (cost grows with new entries, not with the trail) and starts a full pass in a worker when the last one is older than the interval. Breaks have stable ids: the integrity alert fires once per break.',
+          responses: { '200': { description: 'The status', content: json(ref('IntegrityStatus')) }, ...COMMON_ERRORS },
         },
       },
       [PATHS.authCheck]: {

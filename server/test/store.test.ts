@@ -481,7 +481,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
   });
 });
 
-describe('PostgreSQL migration 5 (webhook signatures, secret rotation, application keys, delivery queue)', () => {
+describe('PostgreSQL migration 6 (webhook signatures, secret rotation, application keys, delivery queue)', () => {
   test('hooks stored before signatures get distinct random secrets; re-running the migration changes nothing', async () => {
     const database = await createTestDatabase();
     try {
@@ -491,10 +491,10 @@ describe('PostgreSQL migration 5 (webhook signatures, secret rotation, applicati
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
-        // Back to version 4: hooks without a secret column, as an older server left them.
+        // Back to version 5: hooks without a secret column, as an older server left them.
         await client.query(`DROP TABLE hook_deliveries; DROP TABLE application_keys; ALTER TABLE hooks DROP COLUMN secret;
           ALTER TABLE organizations DROP COLUMN previous_secret_salt, DROP COLUMN previous_secret_hash, DROP COLUMN previous_secret_valid_until;
-          DELETE FROM schema_migrations WHERE version >= 5;`);
+          DELETE FROM schema_migrations WHERE version >= 6;`);
         for (const id of ['old-1', 'old-2']) {
           await client.query("INSERT INTO hooks (id, application_id, target_url, created_at) VALUES ($1, $2, 'https://example.com/', '2026-01-01T00:00:00.000Z')", [id, applicationId]);
         }

@@ -4,7 +4,7 @@ import * as instant from '../../triggers/new_log_entry_instant';
 import { perform as integrityAlert } from '../../triggers/integrity_alert';
 import { perform as applicationList } from '../../triggers/application_list';
 import { perform as recentActionList } from '../../triggers/recent_action_list';
-import { LIMITS, PATHS, type StoredEntry, type VerifyResult } from '../../sdk/src/contract/schemas';
+import { LIMITS, PATHS, type StoredEntry, type IntegrityStatus } from '../../sdk/src/contract/schemas';
 import alertSample from '../../samples/integrity_alert.json';
 import entrySample from '../../samples/stored_entry.json';
 import { NOCK_BASE_URL, appTester, authData, outputOf, storedSample as sample, thrownBy } from '../helpers/app-bundle';
@@ -125,35 +125,54 @@ describe('triggers (wire shape, nock)', () => {
   });
 
   describe('integrity_alert', () => {
+    const status = (breaks: IntegrityStatus['breaks'], applicationId = authData.applicationId): IntegrityStatus => ({
+      applicationId,
+      headSequence: 1200,
+      verifiedSequence: 1200,
+      verifiedHash: 'ab'.repeat(32),
+      verifiedRoot: null,
+      lastFullPassAt: '2026-01-31T12:00:00.000Z',
+      fullPassRunning: false,
+      breaks,
+    });
+    const found = (sequence: number, reason: IntegrityStatus['breaks'][number]['reason'], applicationId = authData.applicationId) => ({
+      id: `${applicationId}:${sequence}:${reason}`,
+      sequence,
+      entryId: reason === 'entries_missing' ? null : alertSample.firstBadEntryId,
+      reason,
+      detectedAt: alertSample.detectedAt,
+    });
+
     it('returns nothing while the chain verifies', async () => {
-      const scope = api().get(PATHS.verifyChain).reply(200, { valid: true, checked: 12, lastHash: 'ab'.repeat(32) } satisfies VerifyResult);
+      const scope = api().get(PATHS.integrity).reply(200, status([]));
       expect(await appTester(integrityAlert, { authData, inputData: {} })).toEqual([]);
       scope.done();
     });
 
-    it('returns one alert per break, with an id that names only the break (so Zapier fires once)', async () => {
-      const broken: VerifyResult = { valid: false, checked: 41, firstBadEntryId: alertSample.firstBadEntryId, firstBadSequence: 42, reason: 'standalone_hash_mismatch', breaks: [{ sequence: 42, entryId: alertSample.firstBadEntryId, reason: 'standalone_hash_mismatch' }], breaksTruncated: false };
-      api().get(PATHS.verifyChain).times(2).reply(200, broken);
+    it('returns one alert per break, newest first, each with an id that names only its break', async () => {
+      api().get(PATHS.integrity).times(2).reply(200, status([found(42, 'standalone_hash_mismatch'), found(900, 'previous_hash_mismatch')]));
       const first = await appTester(integrityAlert, { authData, inputData: {} });
       const second = await appTester(integrityAlert, { authData, inputData: {} });
-      expect(first).toHaveLength(1);
-      expect(first[0]?.id).toBe(`${authData.applicationId}:42:standalone_hash_mismatch`);
-      expect(second[0]?.id).toBe(first[0]?.id);
-      expect(first[0]).toMatchObject({
-        ...alertSample,
-        id: first[0]?.id,
-        applicationId: authData.applicationId,
-        message: alertSample.message.replace('app_default', authData.applicationId),
-        detectedAt: expect.stringMatching(/Z$/),
-      });
+      expect(first.map((alert) => alert.id)).toEqual([`${authData.applicationId}:900:previous_hash_mismatch`, `${authData.applicationId}:42:standalone_hash_mismatch`]);
+      expect(second.map((alert) => alert.id)).toEqual(first.map((alert) => alert.id));
+      expect(first[1]).toEqual({ ...alertSample, id: first[1]?.id, applicationId: authData.applicationId, message: alertSample.message.replace('app_default', authData.applicationId) });
       expect(Object.keys(first[0] ?? {}).sort()).toEqual(Object.keys(alertSample).sort());
+    });
+
+    it('answers the dedupe poll made when the Zap is turned on with nothing, so a trail already broken fires on the next poll', async () => {
+      const scope = api().get(PATHS.integrity).reply(200, status([found(3, 'sequence_gap')]));
+      expect(await appTester(integrityAlert, { authData, inputData: {}, meta: { isPopulatingDedupe: true } })).toEqual([]);
+      expect(scope.isDone()).toBe(false);
+      const [alert] = await appTester(integrityAlert, { authData, inputData: {} });
+      expect(alert?.id).toBe(`${authData.applicationId}:3:sequence_gap`);
+      scope.done();
     });
 
     it('uses the picked application in the header and the alert id', async () => {
       nock(NOCK_BASE_URL)
         .matchHeader('Application-Id', 'app_other')
-        .get(PATHS.verifyChain)
-        .reply(200, { valid: false, checked: 0, firstBadEntryId: 'e1', firstBadSequence: 1, reason: 'sequence_gap' });
+        .get(PATHS.integrity)
+        .reply(200, status([found(1, 'sequence_gap', 'app_other')], 'app_other'));
       const [alert] = await appTester(integrityAlert, { authData, inputData: { applicationId: 'app_other' } });
       expect(alert?.id).toBe('app_other:1:sequence_gap');
       expect(alert?.message).toMatch(/entries before it are missing/);

@@ -23,7 +23,8 @@ const racer = (dir: string): Promise<string> =>
     const child = spawn(process.execPath, ['-e', script, String(Date.now() + 700), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', () => resolve(out));
+    // A child that printed nothing says how it ended, so a failure names the cause instead of an empty string.
+    child.on('exit', (code, signal) => resolve(out || `no output (exit code ${code}, signal ${signal})`));
   });
 
 it('of processes racing for a stale lock, exactly one gets it', async () => {

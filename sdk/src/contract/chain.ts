@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { ChainBreak, ChainFailureReason, StoredEntry, VerifyResult } from './schemas.js';
+import { LIMITS, type ChainBreak, type ChainFailureReason, type StoredEntry, type VerifyResult } from './schemas.js';
 
 /** A hash recipe this code knows. */
 export type HashVersion = 1 | 2;
@@ -111,7 +111,7 @@ export function chainHash(sequence: number, previousHash: string, standaloneHash
 }
 
 /** How many breaks one verification reports at most (the count of entries checked is always complete). */
-export const MAX_REPORTED_BREAKS = 100;
+export const MAX_REPORTED_BREAKS: number = LIMITS.integrityBreaks;
 
 /** Options of {@link verifyChain}. */
 export interface VerifyChainOptions {
@@ -126,25 +126,35 @@ export interface VerifyChainOptions {
   maxBreaks?: number;
 }
 
+/** The fields of a stored entry that link it into the chain (everything but its hashed content). */
+export type ChainLink = Pick<StoredEntry, 'id' | 'sequence' | 'hashVersion' | 'standaloneHash' | 'previousHash' | 'hash'>;
+
 /**
- * Where one entry fails, or `undefined` when it follows `previousHash` and its own data. A pure function of the
- * entry and the state before it, shared by {@link verifyChain} and the server's verifier.
+ * Where one entry fails, or `undefined` when it follows `previousHash` and its own data. `standalone` computes the
+ * entry's standalone hash (called only once its version is known): {@link standaloneHash} of the entry, or a
+ * faster equivalent working from stored row values (the server's full pass).
  */
-export function entryBreak(
-  entry: StoredEntry,
+export function linkBreak(
+  link: ChainLink,
+  standalone: () => string,
   previousHash: string,
   expectedSequence: number,
   previousVersion: number,
 ): ChainFailureReason | undefined {
-  if (entry.sequence !== expectedSequence) return 'sequence_gap';
+  if (link.sequence !== expectedSequence) return 'sequence_gap';
   // An unknown version, or an older recipe after a newer one (the server never goes back): a rewrite to a weaker
   // recipe is itself a failure, never a reason to skip the checks.
-  if (!isKnownHashVersion(entry.hashVersion) || entry.hashVersion < previousVersion) return 'unknown_hash_version';
-  const standalone = standaloneHash(entry);
-  if (standalone !== entry.standaloneHash) return 'standalone_hash_mismatch';
-  if (entry.previousHash !== previousHash) return 'previous_hash_mismatch';
-  if (chainHash(entry.sequence, previousHash, standalone, entry.hashVersion) !== entry.hash) return 'hash_mismatch';
+  if (!isKnownHashVersion(link.hashVersion) || link.hashVersion < previousVersion) return 'unknown_hash_version';
+  const computed = standalone();
+  if (computed !== link.standaloneHash) return 'standalone_hash_mismatch';
+  if (link.previousHash !== previousHash) return 'previous_hash_mismatch';
+  if (chainHash(link.sequence, previousHash, computed, link.hashVersion) !== link.hash) return 'hash_mismatch';
   return undefined;
+}
+
+/** {@link linkBreak} of a whole stored entry. */
+export function entryBreak(entry: StoredEntry, previousHash: string, expectedSequence: number, previousVersion: number): ChainFailureReason | undefined {
+  return linkBreak(entry, () => standaloneHash(entry), previousHash, expectedSequence, previousVersion);
 }
 
 /** Accumulates the outcome of a verification that goes on past a break, so that every break is reported. */
@@ -176,7 +186,12 @@ export class ChainVerification {
    * hash), so that a later, independent break is reported on its own instead of hiding behind the first.
    */
   add(entry: StoredEntry): void {
-    const reason = entryBreak(entry, this.previousHash, this.expectedSequence, this.previousVersion);
+    this.addLink(entry, () => standaloneHash(entry));
+  }
+
+  /** {@link add} for a link whose standalone hash the caller computes (e.g. from stored row values). */
+  addLink(entry: ChainLink, standalone: () => string): void {
+    const reason = linkBreak(entry, standalone, this.previousHash, this.expectedSequence, this.previousVersion);
     if (reason) this.addBreak({ sequence: entry.sequence, entryId: entry.id, reason });
     else if (this.breaks.length === 0 && !this.truncated) this.checkedBeforeBreak += 1;
     this.examined += 1;

@@ -15,6 +15,8 @@ export const PATHS = {
   entryById: '/api/getEntryById',
   /** `GET`: verify the chain. */
   verifyChain: '/api/verification/chain',
+  /** `GET`: the verified watermark and the breaks found (checks the entries added since the last call). */
+  integrity: '/api/verification/integrity',
   /** `GET`: the signed head of the application's Merkle tree. */
   latestTreeHead: '/api/verification/merkle/latestTreeHead',
   /** `GET`: an inclusion proof of an entry in a tree size. */

@@ -29,6 +29,8 @@ export const LIMITS = {
   bodyBytes: 1024 * 1024,
   /** Maximum page size of the list endpoint. */
   pageSize: 1000,
+  /** Maximum number of breaks one verification or integrity status lists. */
+  integrityBreaks: 100,
 } as const;
 
 /** ISO-8601 date-time with an explicit offset, e.g. `2026-01-31T12:00:00.000Z` (a real calendar date is checked too). */

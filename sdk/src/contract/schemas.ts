@@ -418,6 +418,46 @@ export const VerifyResultSchema = Type.Union(
 /** The result of verifying a chain (or a range of it). */
 export type VerifyResult = Static<typeof VerifyResultSchema>;
 
+/** A break the service's integrity monitor found and keeps reporting (`GET /api/verification/integrity`). */
+export const IntegrityBreakSchema = Type.Object(
+  {
+    id: Type.String({ description: 'Stable id of this break: `{applicationId}:{sequence}:{reason}` (the integrity alert\'s dedupe key).' }),
+    ...ChainBreakSchema.properties,
+    detectedAt: Type.String({ description: 'When the monitor first found it (ISO-8601).' }),
+  },
+  { title: 'IntegrityBreak' },
+);
+
+/** A break the service's integrity monitor found and keeps reporting. */
+export type IntegrityBreak = Static<typeof IntegrityBreakSchema>;
+
+/**
+ * Response of `GET /api/verification/integrity`: the application's verified watermark and every break found so
+ * far (newest position first, bounded). Each call checks the entries added since the watermark (cost grows with
+ * new entries, not with the trail); a full pass over the whole chain runs periodically in a worker thread.
+ */
+export const IntegrityStatusSchema = Type.Object(
+  {
+    applicationId: Type.String({ description: 'The application.' }),
+    headSequence: Type.Integer({ minimum: 0, description: 'Sequence of the newest entry (the chain head).' }),
+    verifiedSequence: Type.Integer({ minimum: 0, description: 'Entries 1..verifiedSequence have been checked.' }),
+    verifiedHash: Type.String({ description: 'The stored hash of entry verifiedSequence (64 zeros for 0).' }),
+    verifiedRoot: Type.Union([Type.String(), Type.Null()], {
+      description: 'The Merkle root at verifiedSequence, once the monitor tracks it; `null` until then.',
+    }),
+    lastFullPassAt: Type.Union([Type.String(), Type.Null()], { description: 'When the last full pass finished (ISO-8601), or `null`.' }),
+    fullPassRunning: Type.Boolean({ description: 'A full pass is running now.' }),
+    breaks: Type.Array(IntegrityBreakSchema, {
+      maxItems: LIMITS.integrityBreaks,
+      description: 'Every break found so far, newest position first; each is reported until the trail is repaired.',
+    }),
+  },
+  { title: 'IntegrityStatus' },
+);
+
+/** Response of `GET /api/verification/integrity`. */
+export type IntegrityStatus = Static<typeof IntegrityStatusSchema>;
+
 /**
  * The signed head of an application's Merkle tree (`GET /api/verification/merkle/latestTreeHead`). Merkle hashes
  * on the wire are base64, as in the checkpoint.

@@ -12,6 +12,7 @@ export const ROUTES = {
   entries: PATHS.entries,
   entryById: PATHS.entryById,
   verifyChain: PATHS.verifyChain,
+  integrity: PATHS.integrity,
   latestTreeHead: PATHS.latestTreeHead,
   inclusionProof: PATHS.inclusionProof,
   consistencyProof: PATHS.consistencyProof,

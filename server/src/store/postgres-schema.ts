@@ -111,6 +111,25 @@ CREATE TABLE tree_nodes (
 ALTER TABLE hooks ADD COLUMN IF NOT EXISTS entity_id TEXT;
 `,
   `
+-- Verification state (server/src/verification): how far each chain is known to verify, and the breaks found.
+CREATE TABLE verification_state (
+  application_id TEXT COLLATE "C" PRIMARY KEY REFERENCES applications(id),
+  verified_sequence BIGINT NOT NULL,
+  verified_hash TEXT NOT NULL,
+  verified_hash_version INTEGER NOT NULL,
+  verified_root TEXT,
+  last_full_pass_at TEXT
+);
+CREATE TABLE integrity_breaks (
+  application_id TEXT COLLATE "C" NOT NULL REFERENCES applications(id),
+  sequence BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  entry_id TEXT,
+  detected_at TEXT NOT NULL,
+  PRIMARY KEY (application_id, sequence, reason)
+);
+`,
+  `
 -- Webhook signatures: each hook's HMAC key. Hooks subscribed before signatures get a random secret nobody knows
 -- (re-subscribe to verify), as in SQLite.
 ALTER TABLE hooks ADD COLUMN IF NOT EXISTS secret TEXT NOT NULL DEFAULT '';

@@ -9,6 +9,7 @@ import { PostgresEntryRepository } from './postgres-entries-repository.js';
 import { PostgresHookRepository } from './postgres-hooks-repository.js';
 import { PostgresTenantRepository } from './postgres-tenants-repository.js';
 import { PostgresTreeRepository } from './postgres-tree-repository.js';
+import { PostgresVerificationRepository } from './postgres-verification-repository.js';
 import type { Queryable } from './postgres-rows.js';
 import type { Repositories, Store } from './repositories.js';
 
@@ -40,6 +41,7 @@ function repositoriesOn(db: Queryable, inTransaction: boolean): Repositories & {
     entries: new PostgresEntryRepository(db, inTransaction),
     tree: new PostgresTreeRepository(db),
     hooks: new PostgresHookRepository(db),
+    verification: new PostgresVerificationRepository(db),
   };
 }
 
@@ -57,6 +59,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   let open = true;
   return {
     ...repositoriesOn(pool, false),
+    readerSource: { engine: 'postgres', connectionString: url },
     async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;

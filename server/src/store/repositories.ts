@@ -3,7 +3,7 @@
  * and another engine can be added by implementing them again. Every method returns a promise so that an engine
  * with a network round trip (PostgreSQL) fits the same seam as the embedded one.
  */
-import type { Application, HookSubscription, ListQuery, StoredEntry } from '@audit-trail/sdk/contract';
+import type { Application, ChainFailureReason, ChainLink, HookSubscription, ListQuery, StoredEntry } from '@audit-trail/sdk/contract';
 
 /** An organization as stored: the API secret only as a salted scrypt hash. */
 export interface OrganizationRecord {
@@ -115,6 +115,17 @@ export interface EntryRepository {
   nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined>;
   /** Distinct actions, most recently recorded first: read from a summary the appends maintain, not from the entries. */
   actions(applicationId: string, limit: number): Promise<ActionRow[]>;
+  /**
+   * Optional fast path of the full pass: like {@link range}, but each row as its chain links plus a function that
+   * computes its standalone hash from the stored column values (verification/row-canonical.ts), without building
+   * an entry. Verification falls back to {@link range} when an engine does not offer it.
+   */
+  chainLinks?(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<HashedLink[]>;
+}
+
+/** A row as the chain sees it: its links, and its standalone hash recomputed on demand from its stored values. */
+export interface HashedLink extends ChainLink {
+  computeStandaloneHash(): string;
 }
 
 /** A node of an application's Merkle tree: `level` 0 are the leaves; `(level, index)` covers leaves `index * 2^level` onwards. */
@@ -192,13 +203,60 @@ export interface HookRepository {
   completeDelivery(id: string): Promise<void>;
 }
 
+/**
+ * How far an application's chain is known to verify: every entry up to `sequence` was checked (breaks found on the
+ * way are kept apart, in {@link IntegrityBreakRecord}s), and the next check starts after it, anchored on `hash`. So
+ * a check costs the new entries, not the whole trail.
+ */
+export interface VerifiedWatermark {
+  /** Entries `1..sequence` have been checked; 0 before the first check. */
+  sequence: number;
+  /** The stored hash of entry `sequence` (the genesis hash for 0): the anchor of the next check. */
+  hash: string;
+  /** The hash version of entry `sequence` (a chain never goes back to an older recipe). */
+  hashVersion: number;
+  /** The Merkle root at `sequence`, once the tree is kept; `null` until then. */
+  root: string | null;
+  /** When a full pass over the whole chain last finished (ISO-8601), `null` if never. */
+  lastFullPassAt: string | null;
+}
+
+/** A break found by verification, kept until someone looks: the integrity alert reports each one once. */
+export interface IntegrityBreakRecord {
+  sequence: number;
+  /** `null` for `entries_missing`. */
+  entryId: string | null;
+  reason: ChainFailureReason;
+  /** When it was first found (ISO-8601). */
+  detectedAt: string;
+}
+
+/** The verification state of every application: its watermark and the breaks found. */
+export interface VerificationRepository {
+  /** The watermark, or `undefined` before the first check. */
+  watermark(applicationId: string): Promise<VerifiedWatermark | undefined>;
+  saveWatermark(applicationId: string, watermark: VerifiedWatermark): Promise<void>;
+  /** Records breaks; one already recorded (same sequence and reason) keeps its first `detectedAt`. */
+  recordBreaks(applicationId: string, breaks: readonly IntegrityBreakRecord[]): Promise<void>;
+  /** Recorded breaks, newest position first, at most `limit`. */
+  breaks(applicationId: string, limit: number): Promise<IntegrityBreakRecord[]>;
+}
+
 /** The repositories, as one unit of work sees them. */
 export interface Repositories {
   tenants: TenantRepository;
   entries: EntryRepository;
   tree: TreeRepository;
   hooks: HookRepository;
+  verification: VerificationRepository;
 }
+
+/**
+ * How a verification worker thread opens its OWN read connection to the same data (so a full pass never runs on
+ * the server's event loop or its connection). Each engine names itself; `verification/worker-readers.ts` maps the
+ * name to an opener. SQLite: the database file. PostgreSQL: a connection string for a pool of its own.
+ */
+export type ReaderSource = { engine: 'sqlite'; path: string } | { engine: 'postgres'; connectionString: string };
 
 /** Everything the server stores. */
 export interface Store extends Repositories {
@@ -209,5 +267,7 @@ export interface Store extends Repositories {
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Where the data lives (a file path), for logs and tests. */
   location: string;
+  /** How a verification worker opens its own read connection to this store. */
+  readerSource: ReaderSource;
   close(): Promise<void>;
 }

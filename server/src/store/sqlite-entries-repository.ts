@@ -1,8 +1,10 @@
 /** {@link EntryRepository} on `node:sqlite`: prepared statements, made once. */
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
-import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
+import { createHash } from 'node:crypto';
+import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, HashedLink } from './repositories.js';
+import { canonicalFromColumns } from '../verification/row-canonical.js';
 import { nullableText, type Row } from './sqlite-rows.js';
 import { ActionTally } from './action-tally.js';
 
@@ -36,6 +38,50 @@ function entryFromRow(row: Row): StoredEntry {
   };
 }
 
+/** Column order of {@link COLUMNS}, for rows read as arrays (the full pass reads millions). */
+const COLUMN_INDEX = Object.fromEntries(COLUMNS.split(', ').map((name, index) => [name, index])) as Record<string, number>;
+
+/** A row's chain links, and its standalone hash computed from the column values (no entry object built). */
+function linkFromRow(row: Row | SQLOutputValue[]): HashedLink {
+  const at = Array.isArray(row)
+    ? (column: string): SQLOutputValue => row[COLUMN_INDEX[column] as number] as SQLOutputValue
+    : (column: string): SQLOutputValue => row[column] as SQLOutputValue;
+  const id = String(at('id'));
+  const sequence = Number(at('sequence'));
+  const hashVersion = Number(at('hash_version'));
+  return {
+    id,
+    sequence,
+    hashVersion,
+    standaloneHash: String(at('standalone_hash')),
+    previousHash: String(at('previous_hash')),
+    hash: String(at('hash')),
+    computeStandaloneHash: () =>
+      createHash('sha256')
+        .update(
+          canonicalFromColumns({
+            id,
+            applicationId: String(at('application_id')),
+            sequence,
+            timestamp: String(at('timestamp')),
+            actorId: String(at('actor_id')),
+            action: String(at('action')),
+            details: nullableText(at('details')),
+            actorDisplayName: nullableText(at('actor_display_name')),
+            actorRoles: nullableText(at('actor_roles')),
+            entityType: nullableText(at('entity_type')),
+            entityId: nullableText(at('entity_id')),
+            occurredAt: nullableText(at('occurred_at')),
+            ip: nullableText(at('ip')),
+            idempotencyKey: nullableText(at('idempotency_key')),
+            hashVersion,
+          }),
+          'utf8',
+        )
+        .digest('hex'),
+  };
+}
+
 /** Column and value of each equality filter, in a fixed order (the SQL text is cached per combination). */
 const EQUALITY_FILTERS = [
   ['actorId', 'actor_id'],
@@ -53,6 +99,7 @@ export class SqliteEntryRepository implements EntryRepository {
   private readonly bySequence: StatementSync;
   private readonly byKey: StatementSync;
   private readonly rangeStatement: StatementSync;
+  private readonly linksStatement: StatementSync;
   private readonly nextStatement: StatementSync;
   private readonly actionsStatement: StatementSync;
   private readonly listStatements = new Map<string, StatementSync>();
@@ -70,6 +117,11 @@ export class SqliteEntryRepository implements EntryRepository {
     this.rangeStatement = db.prepare(
       `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence ASC LIMIT ?`,
     );
+    // The same query with rows as arrays where node:sqlite offers it (2-3x cheaper than an object per row).
+    this.linksStatement = db.prepare(
+      `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence ASC LIMIT ?`,
+    );
+    (this.linksStatement as StatementSync & { setReturnArrays?: (enabled: boolean) => void }).setReturnArrays?.(true);
     this.nextStatement = db.prepare(
       `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence > ? ORDER BY sequence ASC LIMIT 1`,
     );
@@ -184,6 +236,10 @@ export class SqliteEntryRepository implements EntryRepository {
 
   async range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]> {
     return (this.rangeStatement.all(applicationId, fromSequence, toSequence, limit) as Row[]).map(entryFromRow);
+  }
+
+  async chainLinks(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<HashedLink[]> {
+    return (this.linksStatement.all(applicationId, fromSequence, toSequence, limit) as unknown as (Row | SQLOutputValue[])[]).map(linkFromRow);
   }
 
   async nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {

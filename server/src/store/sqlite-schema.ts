@@ -111,6 +111,27 @@ CREATE TABLE IF NOT EXISTS tree_nodes (
   PRIMARY KEY (application_id, level, idx)
 ) STRICT, WITHOUT ROWID;
 
+-- Verification state (server/src/verification): how far each chain is known to verify, and the breaks found.
+-- Kept apart from the entries; someone who holds the file can edit these too, which is why a full pass re-checks
+-- the whole chain periodically and why clients keep their own checkpoints.
+CREATE TABLE IF NOT EXISTS verification_state (
+  application_id TEXT PRIMARY KEY REFERENCES applications(id),
+  verified_sequence INTEGER NOT NULL,
+  verified_hash TEXT NOT NULL,
+  verified_hash_version INTEGER NOT NULL,
+  verified_root TEXT,
+  last_full_pass_at TEXT
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS integrity_breaks (
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  sequence INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  entry_id TEXT,
+  detected_at TEXT NOT NULL,
+  PRIMARY KEY (application_id, sequence, reason)
+) STRICT;
+
 CREATE TABLE IF NOT EXISTS hooks (
   id TEXT PRIMARY KEY,
   application_id TEXT NOT NULL REFERENCES applications(id),

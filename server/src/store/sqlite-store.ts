@@ -7,6 +7,7 @@ import { SqliteEntryRepository } from './sqlite-entries-repository.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
 import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
 import { SqliteTreeRepository } from './sqlite-tree-repository.js';
+import { SqliteVerificationRepository } from './sqlite-verification-repository.js';
 import type { Repositories, Store } from './repositories.js';
 
 /** File name of the database inside the data directory. */
@@ -41,6 +42,7 @@ export function openSqliteStore(dataDir: string): Store {
     entries,
     tree: new SqliteTreeRepository(db),
     hooks: new SqliteHookRepository(db),
+    verification: new SqliteVerificationRepository(db),
   };
   // One connection: transactions take turns. The repositories never wait on anything but SQLite, so a
   // transaction's body runs in one go and no other request's statement can land inside it.
@@ -65,6 +67,7 @@ export function openSqliteStore(dataDir: string): Store {
       return result;
     },
     location,
+    readerSource: { engine: 'sqlite', path: location },
     async close(): Promise<void> {
       if (!open) return;
       open = false;

@@ -1,16 +1,16 @@
 /**
  * Verifies a range of one application's chain from the store, page by page, with the contract's
  * `ChainVerification` (the code SDK users verify with). It goes on past a break and reports every break (bounded),
- * so a second break is never hidden behind the first. Used on the event loop for short ranges and inside the
- * verification worker (its own connection) for full passes.
+ * so a second break is never hidden behind the first. Runs on the event loop for short ranges (yielding between
+ * pages) and inside the verification worker, on its own connection, for long ones.
  */
-import { ChainVerification, GENESIS_HASH, type VerifyResult } from '@audit-trail/sdk/contract';
+import { ChainVerification, GENESIS_HASH, standaloneHash, type VerifyResult } from '@audit-trail/sdk/contract';
 import type { EntryRepository } from '../store/repositories.js';
 
 /** The reads a verification needs: a subset of {@link EntryRepository}, so a worker can bring its own. */
-export type ChainReader = Pick<EntryRepository, 'findBySequence' | 'range' | 'nextAfter'>;
+export type ChainReader = Pick<EntryRepository, 'findBySequence' | 'range' | 'nextAfter' | 'chainLinks'>;
 
-/** Where a verification starts when it continues from a known-good point (the watermark). */
+/** Where a verification starts when it continues from a known point (the watermark). */
 export interface VerifyAnchor {
   /** The hash of entry `fromSequence - 1`. */
   hash: string;
@@ -28,14 +28,25 @@ export interface VerifyRangeOptions {
   betweenPages?: () => Promise<void>;
 }
 
+/** The result, and where the walk ended: the anchor of a check that continues after it. */
+export interface RangeOutcome {
+  result: VerifyResult;
+  /** The last sequence examined (`fromSequence - 1` when none). */
+  through: number;
+  /** The stored hash of entry `through` (what the next entry must follow). */
+  hash: string;
+  /** The newest hash version seen up to `through`. */
+  version: number;
+}
+
 /** Verifies entries `fromSequence..toSequence` of one application's chain (`toSequence` at most the head). */
-export async function verifyRange(
+export async function verifyRangeOutcome(
   entries: ChainReader,
   applicationId: string,
   fromSequence: number,
   toSequence: number,
   options: VerifyRangeOptions = {},
-): Promise<VerifyResult> {
+): Promise<RangeOutcome> {
   const pageSize = options.pageSize ?? 1000;
   // Anchor on the row before the range when it exists, so a range that no longer follows its predecessor fails;
   // otherwise the first entry's own previousHash (genesis for sequence 1) is the anchor.
@@ -52,16 +63,22 @@ export async function verifyRange(
   let verification: ChainVerification | undefined;
   let next = fromSequence;
   while (next <= toSequence) {
-    const page = await entries.range(applicationId, next, toSequence, pageSize);
+    // The fast path when the engine offers it: hashes from the stored values, no entry objects.
+    const page = entries.chainLinks
+      ? await entries.chainLinks(applicationId, next, toSequence, pageSize)
+      : (await entries.range(applicationId, next, toSequence, pageSize)).map((entry) => ({ ...entry, computeStandaloneHash: () => standaloneHash(entry) }));
     const first = page[0];
     if (!first) break;
     verification ??= new ChainVerification(anchorHash ?? first.previousHash, fromSequence, anchorVersion);
-    for (const entry of page) verification.add(entry);
+    for (const link of page) verification.addLink(link, link.computeStandaloneHash);
     next = (page[page.length - 1]?.sequence ?? next) + 1;
     if (page.length < pageSize) break;
     await options.betweenPages?.();
   }
   verification ??= new ChainVerification(anchorHash ?? GENESIS_HASH, fromSequence, anchorVersion);
+  const through = verification.expectedSequence - 1;
+  const hash = verification.previousHash;
+  const version = verification.previousVersion;
   if (verification.expectedSequence <= toSequence) {
     // Rows are missing at the end of the range. A row after the range shows where they went missing (checked by
     // the next range); none at all, yet the range ends at or before the head: the newest entries were removed.
@@ -70,5 +87,16 @@ export async function verifyRange(
     if (after) verification.add(after);
     else verification.addBreak({ sequence: verification.expectedSequence, entryId: null, reason: 'entries_missing' });
   }
-  return verification.result();
+  return { result: verification.result(), through, hash, version };
+}
+
+/** {@link verifyRangeOutcome}, the result only. */
+export async function verifyRange(
+  entries: ChainReader,
+  applicationId: string,
+  fromSequence: number,
+  toSequence: number,
+  options: VerifyRangeOptions = {},
+): Promise<VerifyResult> {
+  return (await verifyRangeOutcome(entries, applicationId, fromSequence, toSequence, options)).result;
 }

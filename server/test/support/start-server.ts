@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Credentials } from '../../../sdk/src/contract/wire.js';
-import { buildServer } from '../../src/app.js';
+import { buildServer, type ServerOptions } from '../../src/app.js';
 import type { HookDispatcherOptions } from '../../src/hooks/dispatcher.js';
 import type { LimitOptions } from '../../src/limits/options.js';
 import { databasePath } from '../../src/store/sqlite-store.js';
@@ -58,6 +58,8 @@ export interface StartServerOptions {
   limits?: LimitOptions;
   /** Other webhook options (merged over the test defaults: loopback receivers allowed, 2 s timeouts). */
   webhooks?: HookDispatcherOptions;
+  /** Verification options (inline limit, full-pass interval). */
+  verification?: ServerOptions['verification'];
 }
 
 /** Starts a server; call `close()` in `afterAll`. */
@@ -82,6 +84,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       // The receivers of the tests listen on 127.0.0.1: the explicit local-development option allows them.
       webhooks: { retryDelaysMs: options.webhookRetryDelaysMs ?? [50, 100, 200], timeoutMs: 2000, deadlineMs: 4000, allowLoopback: true, ...options.webhooks },
       ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+      verification: options.verification,
     });
   } catch (error) {
     await removeTemporary();
