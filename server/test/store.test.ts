@@ -45,7 +45,7 @@ async function openBackend(backend: Backend): Promise<OpenedStore> {
     async downgradeToVersion1() {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
-      await client.query('DROP TABLE action_summaries; DROP TABLE tree_nodes; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;');
+      await client.query('DROP TABLE action_summaries; DROP TABLE tree_nodes; DROP TABLE integrity_breaks; DROP TABLE verification_state; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;');
       await client.end();
     },
     cleanup: () => database.drop(),
