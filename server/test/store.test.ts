@@ -45,7 +45,11 @@ async function openBackend(backend: Backend): Promise<OpenedStore> {
     async downgradeToVersion1() {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
-      await client.query('DROP TABLE action_summaries; DROP TABLE tree_nodes; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;');
+      // Everything migrations 2 and later create goes, so that the reopen runs them all again as on a real upgrade.
+      await client.query(
+        'DROP TABLE integrity_breaks; DROP TABLE verification_state; DROP TABLE action_summaries; DROP TABLE tree_nodes; ' +
+          'ALTER TABLE hooks DROP COLUMN entity_id; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;',
+      );
       await client.end();
     },
     cleanup: () => database.drop(),
