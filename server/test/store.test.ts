@@ -45,7 +45,13 @@ async function openBackend(backend: Backend): Promise<OpenedStore> {
     async downgradeToVersion1() {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
-      await client.query('DROP TABLE action_summaries; DROP TABLE tree_nodes; DROP TABLE integrity_breaks; DROP TABLE verification_state; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;');
+      // Everything migrations 2 and later create goes, so that the reopen runs them all again as on a real upgrade.
+      await client.query(
+        'DROP TABLE integrity_breaks; DROP TABLE verification_state; DROP TABLE action_summaries; DROP TABLE tree_nodes; ' +
+          'DROP TABLE hook_deliveries; DROP TABLE application_keys; ALTER TABLE hooks DROP COLUMN secret; ' +
+          'ALTER TABLE organizations DROP COLUMN previous_secret_salt, DROP COLUMN previous_secret_hash, DROP COLUMN previous_secret_valid_until; ' +
+          'ALTER TABLE hooks DROP COLUMN entity_id; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;',
+      );
       await client.end();
     },
     cleanup: () => database.drop(),
