@@ -12,7 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { LIMITS, type ChainBreak, type ChainFailureReason, type StoredEntry, type VerifyResult } from './schemas.js';
+import { LIMITS } from './limits.js';
+import type { ChainBreak, ChainFailureReason, StoredEntry, VerifyResult } from './schemas.js';
 
 /** A hash recipe this code knows. */
 export type HashVersion = 1 | 2;
