@@ -120,7 +120,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
   const dispatcher = new HookDispatcher(store, app.log, options.webhooks);
   const monitor = new IntegrityMonitor(store, options.verification);
-  const context: ServerContext = { store, appends: new GroupCommit(store), dispatcher, checkpoints, monitor };
+  const context: ServerContext = { store, appends: new GroupCommit(store, undefined, dispatcher.queueWithin), dispatcher, checkpoints, monitor };
   app.decorate('store', store);
   app.decorate('checkpoints', checkpoints);
   app.decorate('hooks', dispatcher);

@@ -9,7 +9,7 @@ import { entryFields, type Entry, type Receipt, type StoredEntry } from '@audit-
 import { HASH_VERSION, chainHash, entryHashes, sameCallerEntry } from '@audit-trail/sdk/contract';
 import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
-import type { Store } from './store/repositories.js';
+import type { Repositories, Store } from './store/repositories.js';
 import { openTree, type TreeHead } from './merkle/tree-store.js';
 import { TreeAppender, storedNodes } from './merkle/tree.js';
 import type { SignedTreeHead } from './merkle/checkpoints.js';
@@ -53,9 +53,17 @@ const conflict = (key: string): ValidationIssue => ({
 });
 
 /**
+ * Work done inside an append's transaction with the entries it stored (not the duplicates): whatever it writes
+ * commits with them or not at all. The server queues webhook deliveries here, so that an acknowledged entry always
+ * has its deliveries queued (a crash cannot fall between the two).
+ */
+export type WithinAppend = (tx: Repositories, stored: readonly StoredEntry[]) => Promise<void>;
+
+/**
  * Appends validated entries (issues pass through as `rejected`) to the chain of `applicationId`, in order.
  * `now` is injectable for tests. `merkleTree: false` leaves the tree out: only for the bench's chain-alone
  * baseline (bench/suites/merkle.ts), never in the server, whose tree would then miss these entries for good.
+ * `withinAppend` runs last, in the same transaction.
  */
 export function appendEntries(
   store: Store,
@@ -63,6 +71,7 @@ export function appendEntries(
   items: readonly (Entry | ValidationIssue)[],
   now: () => Date = () => new Date(),
   merkleTree = true,
+  withinAppend?: WithinAppend,
 ): Promise<AppendResult> {
   return store.transaction(async (tx) => {
     const repository = tx.entries;
@@ -104,8 +113,12 @@ export function appendEntries(
     for (const item of items) outcomes.push(await appendOne(item));
     // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
     await repository.moveHead(applicationId, head);
+    if (merkleTree) await tx.tree.putNodes(applicationId, storedNodes(tree.written));
+    if (withinAppend) {
+      const stored = outcomes.flatMap((outcome) => (outcome.status === 'stored' ? [outcome.entry] : []));
+      if (stored.length > 0) await withinAppend(tx, stored);
+    }
     if (!merkleTree) return { outcomes, treeHead: { size: head.sequence, root: tree.root() } };
-    await tx.tree.putNodes(applicationId, storedNodes(tree.written));
     return { outcomes, treeHead: { size: tree.size, root: tree.root() } };
   });
 }

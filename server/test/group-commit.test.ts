@@ -27,14 +27,15 @@ afterEach(async () => {
 const entry = (i: number, extra: Partial<Entry> = {}): Entry => ({ actorId: `user-${i}`, action: `ACT_${i}`, ...extra });
 
 test('appends arriving together are written in one transaction, in arrival order, each caller its own outcomes', async () => {
-  const { applicationId } = await createTenant(store);
+  const { applicationId, organizationId } = await createTenant(store);
+  const target = { id: applicationId, organizationId };
   const before = transactions;
   const appends = new GroupCommit(store);
   const results = await Promise.all([
-    appends.append(applicationId, [entry(1)]),
-    appends.append(applicationId, [entry(2), entry(3)]),
-    appends.append(applicationId, [{ code: 'missing_field', field: 'actorId', message: 'actorId is required' }]),
-    appends.append(applicationId, [entry(4)]),
+    appends.append(target, [entry(1)]),
+    appends.append(target, [entry(2), entry(3)]),
+    appends.append(target, [{ code: 'missing_field', field: 'actorId', message: 'actorId is required' }]),
+    appends.append(target, [entry(4)]),
   ]);
   expect(transactions - before).toBe(1);
   expect(results.map((r) => r.outcomes.map((o) => (o.status === 'rejected' ? o.issue.code : o.entry.sequence)))).toEqual([[1], [2, 3], ['missing_field'], [4]]);
@@ -45,11 +46,12 @@ test('appends arriving together are written in one transaction, in arrival order
 });
 
 test('an idempotency key repeated by two callers of one group stores once and replays for the second', async () => {
-  const { applicationId } = await createTenant(store);
+  const { applicationId, organizationId } = await createTenant(store);
+  const target = { id: applicationId, organizationId };
   const appends = new GroupCommit(store);
   const [first, second] = await Promise.all([
-    appends.append(applicationId, [entry(1, { idempotencyKey: 'k' })]),
-    appends.append(applicationId, [entry(1, { idempotencyKey: 'k' })]),
+    appends.append(target, [entry(1, { idempotencyKey: 'k' })]),
+    appends.append(target, [entry(1, { idempotencyKey: 'k' })]),
   ]);
   expect(first?.outcomes[0]?.status).toBe('stored');
   expect(second?.outcomes[0]?.status).toBe('duplicate');
@@ -61,9 +63,9 @@ test('a group stops growing at maxGroupItems without splitting a caller, and dif
   const before = transactions;
   const appends = new GroupCommit(store, 3);
   await Promise.all([
-    appends.append(one.applicationId, [entry(1), entry(2)]),
-    appends.append(one.applicationId, [entry(3), entry(4)]),
-    appends.append(two.applicationId, [entry(5)]),
+    appends.append({ id: one.applicationId, organizationId: one.organizationId }, [entry(1), entry(2)]),
+    appends.append({ id: one.applicationId, organizationId: one.organizationId }, [entry(3), entry(4)]),
+    appends.append({ id: two.applicationId, organizationId: two.organizationId }, [entry(5)]),
   ]);
   expect(transactions - before).toBe(3);
   expect((await store.entries.head(one.applicationId)).sequence).toBe(4);

@@ -1,6 +1,7 @@
 /**
- * Delivers new entries to webhook subscriptions (REST hooks), off the request path. `dispatch` writes one row per
- * (hook, entry) to the durable queue (`hook_deliveries`) and schedules it; a row is removed when the target took
+ * Delivers new entries to webhook subscriptions (REST hooks), off the request path. `queueWithin` writes one row per
+ * (hook, entry) to the durable queue (`hook_deliveries`) in the append's own transaction and schedules it after the
+ * commit; a row is removed when the target took
  * it (2xx), answered 410 Gone (which also removes the subscription) or the retries ran out, so a restart resumes
  * whatever was pending (at least once: a delivery cut short by the restart is sent again, with the same
  * `Audit-Trail-Delivery-Id` for the receiver to deduplicate).
@@ -13,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { StoredEntry } from '@audit-trail/sdk/contract';
-import type { HookDeliveryRecord, HookRecord, Store } from '../store/repositories.js';
+import type { HookDeliveryRecord, HookRecord, Repositories, Store } from '../store/repositories.js';
 import { hookMatches } from './match.js';
 import { postJson } from './post-json.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
@@ -125,53 +126,62 @@ export class HookDispatcher {
   }
 
   /**
-   * Queues the delivery of freshly stored entries of one application to its matching subscriptions. Resolves once
-   * they are durably queued (not delivered), so a caller that awaits it before answering leaves {@link idle}
-   * accurate.
+   * Queues the delivery of freshly stored entries of one application to its matching subscriptions, INSIDE the
+   * append's transaction `tx` (GroupCommit's listener): the rows commit with the entries or not at all, so an
+   * acknowledged entry always has its deliveries queued, even if the process dies right after the commit. The
+   * returned callback schedules them once the transaction committed (or releases their place in the tenant's bound
+   * when it did not).
    */
-  async dispatch(application: DispatchSource, entries: readonly StoredEntry[]): Promise<void> {
-    if (entries.length === 0 || this.abort.signal.aborted) return;
-    this.working += 1;
-    try {
-      const hooks = await this.store.hooks.listForApplication(application.id);
-      if (hooks.length === 0) return;
-      const lane = this.lane(application.organizationId);
-      const now = Date.now();
-      const deliveries: Delivery[] = [];
-      let dropped = 0;
-      for (const entry of entries) {
-        let body: string | undefined;
-        for (const hook of hooks) {
-          if (!hookMatches(hook, entry)) continue;
-          if (lane.pending + deliveries.length >= this.maxPendingPerTenant) {
-            dropped += 1;
-            continue;
-          }
-          body ??= JSON.stringify(entry);
-          deliveries.push({
-            hook,
-            record: { id: randomUUID(), hookId: hook.id, applicationId: application.id, organizationId: application.organizationId, entryId: entry.id, body, attempt: 0, nextAttemptAt: now },
-          });
+  readonly queueWithin = async (
+    tx: Repositories,
+    application: DispatchSource,
+    entries: readonly StoredEntry[],
+  ): Promise<((committed: boolean) => void) | undefined> => {
+    if (entries.length === 0 || this.abort.signal.aborted) return undefined;
+    const hooks = await tx.hooks.listForApplication(application.id);
+    if (hooks.length === 0) return undefined;
+    const lane = this.lane(application.organizationId);
+    const now = Date.now();
+    const deliveries: Delivery[] = [];
+    let dropped = 0;
+    for (const entry of entries) {
+      let body: string | undefined;
+      for (const hook of hooks) {
+        if (!hookMatches(hook, entry)) continue;
+        if (lane.pending + deliveries.length >= this.maxPendingPerTenant) {
+          dropped += 1;
+          continue;
         }
+        body ??= JSON.stringify(entry);
+        deliveries.push({
+          hook,
+          record: { id: randomUUID(), hookId: hook.id, applicationId: application.id, organizationId: application.organizationId, entryId: entry.id, body, attempt: 0, nextAttemptAt: now },
+        });
       }
-      if (dropped > 0) {
-        this.throttled.warn(
-          `full:${application.organizationId}`,
-          { organizationId: application.organizationId, dropped, limit: this.maxPendingPerTenant },
-          'webhook queue of this organization is full, deliveries dropped',
-        );
-      }
-      if (deliveries.length === 0) return;
-      const records = deliveries.map((delivery) => delivery.record);
-      await this.store.transaction((tx) => tx.hooks.enqueueDeliveries(records));
-      lane.pending += deliveries.length;
-      lane.queue.push(...deliveries);
-      this.pump();
-    } finally {
-      this.working -= 1;
-      this.notifyIdle();
     }
-  }
+    if (dropped > 0) {
+      this.throttled.warn(
+        `full:${application.organizationId}`,
+        { organizationId: application.organizationId, dropped, limit: this.maxPendingPerTenant },
+        'webhook queue of this organization is full, deliveries dropped',
+      );
+    }
+    if (deliveries.length === 0) return undefined;
+    await tx.hooks.enqueueDeliveries(deliveries.map((delivery) => delivery.record));
+    // Their place in the tenant's bound is taken now, so concurrent appends of one tenant cannot overshoot it.
+    lane.pending += deliveries.length;
+    this.working += 1;
+    return (committed) => {
+      this.working -= 1;
+      if (committed && !this.abort.signal.aborted) {
+        lane.queue.push(...deliveries);
+        this.pump();
+      } else {
+        lane.pending -= deliveries.length;
+      }
+      this.notifyIdle();
+    };
+  };
 
   /** Forgets a subscription's queued deliveries after it was deleted (its rows went with it). */
   forget(hookId: string): void {

@@ -9,6 +9,7 @@ import { isJsonRequest } from '../body-parsers.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { generateHookSecret } from '../hooks/signature.js';
+import { insertHookWithinCap } from '../hooks/subscribe.js';
 import { TargetNotAllowedError, checkTarget } from '../hooks/target-policy.js';
 
 /** Path parameters of `DELETE /api/hooks/:id` (the router's, so not part of the contract). */
@@ -43,12 +44,7 @@ export function registerHookRoutes(app: FastifyInstance, { store, dispatcher }: 
         entityId: request.body.entityId ?? null,
         createdAt: new Date().toISOString(),
       };
-      // Counted and inserted in one transaction so that concurrent subscriptions cannot pass the cap together.
-      const inserted = await store.transaction(async (tx) => {
-        if ((await tx.hooks.countForApplication(application.id)) >= dispatcher.maxHooksPerApplication) return false;
-        await tx.hooks.insert({ ...subscription, applicationId: application.id, secret });
-        return true;
-      });
+      const inserted = await insertHookWithinCap(store, { ...subscription, applicationId: application.id, secret }, dispatcher.maxHooksPerApplication);
       if (!inserted) {
         throw new ApiError('hook_limit_reached', `An application may have at most ${dispatcher.maxHooksPerApplication} webhook subscriptions; delete one first`);
       }

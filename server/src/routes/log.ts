@@ -1,6 +1,6 @@
 /** `POST /api/log/{actorId}/{action}[/{entityType}/{entityId}]` and `POST /api/log/batch`. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HEADERS, LIMITS, PREFER_MINIMAL, type BatchResponse, type BatchResult, type BatchSummary, type StoredEntry } from '@audit-trail/sdk/contract';
+import { HEADERS, LIMITS, PREFER_MINIMAL, type BatchResponse, type BatchResult, type BatchSummary } from '@audit-trail/sdk/contract';
 import { isValidationIssue, renderJsonPath, serializeEntry, type EntryField, type ValidationIssue } from '@audit-trail/sdk/contract';
 import { ROUTES } from './route-templates.js';
 import { entryFromLogRequest, type LogRouteParams } from './log-request.js';
@@ -20,12 +20,12 @@ function prefersMinimal(headers: FastifyRequest['headers']): boolean {
 /** Response header marking a reply that returns an earlier receipt instead of storing again. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
-export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, checkpoints }: ServerContext): void {
+export function registerLogRoutes(app: FastifyInstance, { appends, checkpoints }: ServerContext): void {
   const logOne = async (request: FastifyRequest<{ Params: LogRouteParams }>, reply: FastifyReply) => {
     const application = callerApplication(request);
     const serialized = serializeEntry(entryFromLogRequest(request.params, request.headers, request.body));
     if (isValidationIssue(serialized)) throw new ApiError(serialized.code, serialized.message, serialized.field);
-    const { outcomes, treeHead } = await appends.append(application.id, [serialized.entry]);
+    const { outcomes, treeHead } = await appends.append(application, [serialized.entry]);
     const [outcome] = outcomes;
     if (!outcome) throw new Error('append returned no outcome for a valid entry');
     if (outcome.status === 'rejected') throw new ApiError(outcome.issue.code, outcome.issue.message, outcome.issue.field);
@@ -34,7 +34,6 @@ export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, c
     if (outcome.status === 'duplicate') {
       return reply.code(200).header(REPLAYED_HEADER, 'true').send(replayReceiptOf(outcome.entry, checkpoint));
     }
-    await dispatcher.dispatch(application, [outcome.entry]);
     return reply.code(201).send(receiptOf(outcome.entry, checkpoint));
   };
   app.post(ROUTES.log, logOne);
@@ -74,10 +73,9 @@ export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, c
       const serialized = serializeEntry(value);
       return isValidationIssue(serialized) ? serialized : serialized.entry;
     });
-    const { outcomes, treeHead } = await appends.append(application.id, items);
+    const { outcomes, treeHead } = await appends.append(application, items);
     // One signature for the whole batch: every receipt carries the same checkpoint, which covers them all.
     const checkpoint = checkpoints.sign(application.id, treeHead);
-    const stored: StoredEntry[] = [];
     const failedLogIndexes: number[] = [];
     if (prefersMinimal(request.headers)) {
       // Counts and rejections only: a sender that keeps no receipts pays neither for building nor parsing 500 of them.
@@ -96,10 +94,8 @@ export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, c
           summary.rejected.push({ index, error: { code, message, field } });
         } else if (outcome.status === 'stored') {
           summary.stored += 1;
-          stored.push(outcome.entry);
         } else summary.duplicates += 1;
       });
-      await dispatcher.dispatch(application, stored);
       return reply.code(200).header(HEADERS.preferenceApplied, PREFER_MINIMAL).send(summary);
     }
     const results = outcomes.map((outcome, index): BatchResult => {
@@ -108,11 +104,9 @@ export function registerLogRoutes(app: FastifyInstance, { appends, dispatcher, c
         const { code, message, field } = outcome.issue;
         return { index, status: 'rejected', error: { code, message, field } };
       }
-      if (outcome.status === 'stored') stored.push(outcome.entry);
       const receipt = outcome.status === 'duplicate' ? replayReceiptOf(outcome.entry, checkpoint) : receiptOf(outcome.entry, checkpoint);
       return { index, status: outcome.status, receipt };
     });
-    await dispatcher.dispatch(application, stored);
     return reply.code(200).send({ results, failedLogIndexes } satisfies BatchResponse);
   });
 }

@@ -70,6 +70,16 @@ export class PostgresHookRepository implements HookRepository {
     return rows.map(hookFromRow);
   }
 
+  async lockApplicationHooks(applicationId: string): Promise<void> {
+    // A transaction-scoped advisory lock on the application's id (64-bit hash, namespaced), not the application
+    // row: appends lock that row, and a subscription need not wait for them.
+    await this.db.query({
+      name: 'hooks-lock-application',
+      text: "SELECT pg_advisory_xact_lock(hashtextextended('audit-trail:hooks:' || $1, 0))",
+      values: [applicationId],
+    });
+  }
+
   async countForApplication(applicationId: string): Promise<number> {
     const { rows } = await this.db.query<PgRow>({
       name: 'hooks-count',

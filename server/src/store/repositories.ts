@@ -189,6 +189,12 @@ export interface HookRepository {
   /** Removes a subscription of the application (and its pending deliveries); `false` when there was none. */
   delete(applicationId: string, id: string): Promise<boolean>;
   listForApplication(applicationId: string): Promise<HookRecord[]>;
+  /**
+   * Inside {@link Store.transaction}: holds the application's subscriptions until the transaction ends, so that a
+   * count followed by an insert (the per-application cap) cannot interleave with another process's. Appends are
+   * not blocked by it.
+   */
+  lockApplicationHooks(applicationId: string): Promise<void>;
   countForApplication(applicationId: string): Promise<number>;
   findById(id: string): Promise<HookRecord | undefined>;
   /** Queues deliveries (callers wrap a fan-out in {@link Store.transaction}: one commit for the lot). */

@@ -81,6 +81,11 @@ export class SqliteHookRepository implements HookRepository {
     return (this.listStatement.all(applicationId) as Row[]).map(hookFromRow);
   }
 
+  async lockApplicationHooks(_applicationId: string): Promise<void> {
+    // Nothing to do: every transaction is BEGIN IMMEDIATE, which holds the database's write lock until it ends
+    // (against other processes on the file too), so a count and an insert in one transaction never interleave.
+  }
+
   async countForApplication(applicationId: string): Promise<number> {
     return Number((this.countStatement.get(applicationId) as Row)['count']);
   }

@@ -12,6 +12,8 @@ import type { Credentials } from '../../../sdk/src/contract/wire.js';
 import { buildServer, type ServerOptions } from '../../src/app.js';
 import type { HookDispatcherOptions } from '../../src/hooks/dispatcher.js';
 import type { LimitOptions } from '../../src/limits/options.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/repositories.js';
 import { databasePath } from '../../src/store/sqlite-store.js';
 import { createTenant, seedTenant } from '../../src/tenants.js';
 import { createTestDatabase, type Backend, type TestDatabase } from './postgres.js';
@@ -60,6 +62,8 @@ export interface StartServerOptions {
   webhooks?: HookDispatcherOptions;
   /** Verification options (inline limit, full-pass interval). */
   verification?: ServerOptions['verification'];
+  /** Wraps the opened store before the server uses it (fault injection). */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** Starts a server; call `close()` in `afterAll`. */
@@ -76,9 +80,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   try {
     if (backend === 'postgres' && options.databaseUrl === undefined) database = await createTestDatabase();
     const databaseUrl = backend === 'postgres' ? (options.databaseUrl ?? database?.url) : undefined;
+    const store = options.wrapStore ? options.wrapStore(await openStore({ dataDir, databaseUrl })) : undefined;
     app = await buildServer({
       dataDir,
       databaseUrl,
+      ...(store ? { store } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
       // The receivers of the tests listen on 127.0.0.1: the explicit local-development option allows them.
