@@ -1,7 +1,14 @@
 /**
- * Reads a V8 `.cpuprofile` (from `node --cpu-prof`) and says where the CPU went while the server was ingesting:
- * only the samples between the first and the last one inside `appendEntries` count (start-up and shutdown are
- * left out), grouped by module (who to blame) and by function (what to optimise).
+ * Reads a V8 CPU profile (`.cpuprofile`, from `node --cpu-prof` or the inspector's Profiler) and says where the
+ * CPU went, by SELF time (the frame that was running when sampled), two ways:
+ * - by package: a dependency's name (`fastify`, `pg-protocol`, ...), a workspace area (`server/store`,
+ *   `sdk/contract`), a Node internal (`node:internal/streams`), garbage collection;
+ * - the top functions, with file and line.
+ * A native function (node:sqlite's `run`, `createHash`'s digest, `JSON.parse`) has no file of its own: its time is
+ * charged to the nearest JavaScript frame that called it, shown as `native <name> ← <caller>`, so SQLite's time
+ * lands on the repository that ran the statement instead of an anonymous "(native)" bucket.
+ * Idle samples and the profiler's own are not counted; the profile's window is the caller's choice (bench/scale-server.ts profiles from
+ * `listen` to SIGTERM).
  */
 
 interface ProfileNode {
@@ -17,61 +24,89 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Which part of the stack a leaf frame belongs to. */
-function moduleOf(url: string, functionName: string): string {
-  if (functionName === '(garbage collector)') return 'garbage collection';
-  if (functionName === '(program)' || functionName === '(root)') return 'V8 / native (unattributed)';
-  if (/node_modules\/(pg|pg-protocol|pg-pool|pg-types|pgpass|postgres-)/.test(url)) return 'pg driver (protocol, parsing rows)';
-  if (/node_modules\/(fastify|@fastify|find-my-way|avvio|light-my-request|fast-json-stringify|secure-json-parse|fast-querystring|pino|abstract-logging)/.test(url)) {
-    return 'fastify (routing, hooks, JSON, logging)';
+/** The package (or workspace area, or Node internal) a script URL belongs to. */
+export function packageOf(url: string): string {
+  const path = url.replace(/^file:\/\//, '');
+  const inModules = path.lastIndexOf('/node_modules/');
+  if (inModules >= 0) {
+    const [first, second] = path.slice(inModules + '/node_modules/'.length).split('/');
+    return first?.startsWith('@') ? `${first}/${second}` : (first ?? path);
   }
-  if (/node_modules\/(@sinclair|ajv)/.test(url)) return 'schema validation (TypeBox/ajv)';
-  if (/\/sdk\/(dist|src)\//.test(url)) return 'SDK contract (validation, canonical JSON, SHA-256)';
-  if (/\/server\/(dist|src)\//.test(url)) return 'server (ledger, routes, store)';
-  if (url.startsWith('node:') || url === '') return 'Node internals (net, streams, crypto, JSON builtins)';
-  return 'other dependencies';
+  const workspace = /\/(sdk|server|bench)\/(?:dist|src)\/(.+)$/.exec(path);
+  if (workspace) {
+    const parts = (workspace[2] ?? '').split('/');
+    return parts.length > 1 ? `${workspace[1]}/${parts[0]}` : `${workspace[1]}`;
+  }
+  if (path.startsWith('node:')) {
+    const parts = path.split('/');
+    return parts[0] === 'node:internal' && parts.length > 2 ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
+  }
+  return path || '(unknown)';
 }
 
-/** Busy CPU seconds of the ingest window and a printable breakdown. */
-export function summarizeCpuProfile(profile: CpuProfile): { busySeconds: number; text: string } {
+/** `file:line` relative to the package or workspace, for a function's label. */
+function shortFile(url: string, lineNumber: number): string {
+  const path = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/((?:sdk|server|bench)\/(?:dist|src)\/)/, '$1');
+  return `${path}:${lineNumber + 1}`;
+}
+
+/** Busy CPU seconds of the profile and a printable breakdown (by package, top functions). */
+export function summarizeCpuProfile(profile: CpuProfile, topFunctions = 20): { busySeconds: number; text: string; byPackage: Map<string, number> } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const inAppend = (id: number): boolean => {
+  /** The nearest ancestor (or self) with a script URL. */
+  const scriptFrame = (id: number): ProfileNode | undefined => {
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      if (byId.get(at)?.callFrame.functionName === 'appendEntries') return true;
+      const node = byId.get(at);
+      if (node?.callFrame.url) return node;
     }
-    return false;
+    return undefined;
   };
-  const first = profile.samples.findIndex(inAppend);
-  let last = -1;
-  for (let i = profile.samples.length - 1; i >= 0; i--) {
-    if (inAppend(profile.samples[i]!)) {
-      last = i;
-      break;
+  /** Samples of the profiler's own session (stopping it serialises the profile in this process) are not the work. */
+  const profilerOwn = new Set<number>();
+  for (const node of profile.nodes) {
+    for (let at: number | undefined = node.id; at !== undefined; at = parent.get(at)) {
+      if (byId.get(at)?.callFrame.url === 'node:inspector' || byId.get(at)?.callFrame.url.startsWith('node:inspector/')) {
+        profilerOwn.add(node.id);
+        break;
+      }
     }
   }
-  if (first < 0) return { busySeconds: 0, text: 'no sample inside appendEntries' };
-  const modules = new Map<string, number>();
+  const packages = new Map<string, number>();
   const functions = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, micros: number) => map.set(key, (map.get(key) ?? 0) + micros);
   let busy = 0;
-  for (let i = first; i <= last; i++) {
+  for (let i = 0; i < profile.samples.length; i++) {
     const node = byId.get(profile.samples[i]!);
-    const micros = profile.timeDeltas[i + 1] ?? 0;
-    if (!node || node.callFrame.functionName === '(idle)') continue;
-    busy += micros;
+    // timeDeltas[i] is the time since the previous sample: the interval that ends at sample i.
+    const micros = profile.timeDeltas[i] ?? 0;
+    if (!node) continue;
     const { functionName, url, lineNumber } = node.callFrame;
-    const module = moduleOf(url, functionName);
-    modules.set(module, (modules.get(module) ?? 0) + micros);
-    const where = url ? `${url.replace(/^.*\/(node_modules|sdk|server)\//, '$1/')}:${lineNumber + 1}` : '(native)';
-    const name = `${functionName || '(anonymous)'} ${where}`;
-    functions.set(name, (functions.get(name) ?? 0) + micros);
+    if (functionName === '(idle)' || profilerOwn.has(node.id)) continue;
+    busy += micros;
+    if (functionName === '(garbage collector)' || functionName === '(program)' || functionName === '(root)') {
+      const label = functionName === '(garbage collector)' ? 'garbage collection' : 'V8 / runtime (program)';
+      add(packages, label, micros);
+      add(functions, label, micros);
+      continue;
+    }
+    if (url) {
+      add(packages, packageOf(url), micros);
+      add(functions, `${functionName || '(anonymous)'} ${shortFile(url, lineNumber)}`, micros);
+      continue;
+    }
+    const caller = scriptFrame(node.id);
+    const callerName = caller ? `${caller.callFrame.functionName || '(anonymous)'} ${shortFile(caller.callFrame.url, caller.callFrame.lineNumber)}` : '(no caller)';
+    add(packages, `${caller ? packageOf(caller.callFrame.url) : '(no caller)'} (native)`, micros);
+    add(functions, `native ${functionName || '(anonymous)'} ← ${callerName}`, micros);
   }
   const share = (micros: number) => `${((micros / busy) * 100).toFixed(1).padStart(5)}%`;
   const top = (map: Map<string, number>, n: number) =>
     [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, micros]) => `  ${share(micros)}  ${name}`);
   return {
     busySeconds: busy / 1e6,
-    text: ['Self CPU time by module:', ...top(modules, 12), 'Top functions (self time):', ...top(functions, 15)].join('\n'),
+    byPackage: packages,
+    text: ['Self CPU time by package (native calls charged to their caller):', ...top(packages, 15), 'Top functions (self time):', ...top(functions, topFunctions)].join('\n'),
   };
 }

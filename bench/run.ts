@@ -9,8 +9,9 @@ import { coldStartSuite } from './suites/cold-start.js';
 import { deliverySuite } from './suites/delivery.js';
 import { overheadSuite } from './suites/overhead.js';
 import { merkleSuite } from './suites/merkle.js';
+import { ingestSuite } from './suites/ingest.js';
 
-const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite, coldStartSuite];
+const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite, ingestSuite, coldStartSuite];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

