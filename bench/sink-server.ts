@@ -1,12 +1,17 @@
 /**
  * Child process of the bench: a stand-in for a remote service that costs (almost) nothing on this machine, so a
  * measurement shows the client's own cost rather than a server competing for the same 2 cores. It answers our
- * `POST /api/log/batch` as the reference server would (a result per entry) and anything else (PostHog's and
- * Segment's batch endpoints, the bare round-trip probe) with an empty 200. Prints `{ url }`.
+ * `POST /api/log/batch` as the reference server does (server/src/routes/log.ts): a compact summary when the request
+ * says `Prefer: return=minimal`, a receipt per entry otherwise; anything else (PostHog's and Segment's batch
+ * endpoints, the bare round-trip probe) gets an empty 200. Prints `{ url }`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PATHS, type BatchResponse } from '@audit-trail/sdk/contract';
+import { HEADERS, PATHS, PREFER_MINIMAL, type BatchResponse, type BatchSummary } from '@audit-trail/sdk/contract';
+
+/** A signed note of the size the reference server signs (origin, size, root hash, one Ed25519 signature line). */
+const checkpoint = (treeSize: number): string =>
+  `audit-trail.example/app_bench\n${treeSize}\n${'A'.repeat(43)}=\n\n— audit-trail.example/app_bench ${'B'.repeat(94)}==\n`;
 
 let sequence = 0;
 const server = http.createServer((req, res) => {
@@ -19,6 +24,20 @@ const server = http.createServer((req, res) => {
       return;
     }
     const { entries } = JSON.parse(Buffer.concat(chunks).toString()) as { entries: unknown[] };
+    if (req.headers['prefer'] === PREFER_MINIMAL) {
+      sequence += entries.length;
+      const summary: BatchSummary = {
+        stored: entries.length,
+        duplicates: 0,
+        rejected: [],
+        failedLogIndexes: [],
+        treeSize: sequence,
+        checkpoint: checkpoint(sequence),
+      };
+      res.writeHead(200, { 'content-type': 'application/json', [HEADERS.preferenceApplied.toLowerCase()]: PREFER_MINIMAL });
+      res.end(JSON.stringify(summary));
+      return;
+    }
     const response: BatchResponse = {
       results: entries.map((_, index) => ({
         index,

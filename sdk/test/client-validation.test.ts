@@ -59,6 +59,28 @@ describe('log validates the entry before sending', () => {
     expect(error.message).toContain('details.items[0].price');
   });
 
+  // Shallow values are checked by a quick pass; deeper ones (and cycles) by the walk that names the path.
+  const nested = (depth: number, leaf: unknown): Record<string, unknown> => {
+    let value: Record<string, unknown> = { leaf };
+    for (let level = 0; level < depth; level++) value = { a: value };
+    return value;
+  };
+
+  test('a problem nested 40 levels deep is found and its path named', async () => {
+    const error = await rejectsBeforeSending(() => client.log({ actorId: 'a', action: 'X', details: nested(40, NaN) }));
+    expect(error).toMatchObject({ field: 'details', code: 'invalid_number' });
+    expect(error.message).toContain(`details${'.a'.repeat(40)}.leaf`);
+  });
+
+  test('a sound value nested 40 levels deep is accepted; a bad key in an array member is named', async () => {
+    const local = makeClient({ disabled: true });
+    expect(local.enqueue({ actorId: 'a', action: 'X', details: nested(40, 'ok') })).toBeUndefined();
+    await local.close();
+    expect(() => client.enqueue({ actorId: 'a', action: 'X', details: { list: [nested(3, 1), { key: '\udfff' }] } })).toThrow(
+      expect.objectContaining({ code: 'invalid_unicode', message: expect.stringContaining('details.list[1].key') }),
+    );
+  });
+
   test('enqueue rejects unsound input at once, too', () => {
     expect(() => client.enqueue({ actorId: 'a', action: 'X', details: { n: NaN } })).toThrow(ValidationError);
     expect(() => client.enqueue({ actorId: 'a', action: 'X', actorDisplayName: '\ud800' })).toThrow(ValidationError);
