@@ -3,7 +3,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { AxiosInstance, AxiosResponse, AxiosStatic } from 'axios';
+import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
 import { NetworkError, type NetworkErrorCode } from '../errors.js';
 import { authHeaders, type Credentials, type WireRequest } from '../contract/wire.js';
 import type { SendOptions, Transport, TransportResponse } from './transport.js';
@@ -62,12 +62,25 @@ function loadAxios(): AxiosStatic {
   return require('axios') as AxiosStatic;
 }
 
-/** Sends {@link WireRequest}s with axios; one instance and one pair of keep-alive agents per client. */
+/**
+ * axios, prepared once: its HTTP adapter and a request config merged from the client's defaults. A request is then
+ * that config with its method, path, headers, body and signal set: no per-request `mergeConfig`, header-bucket
+ * flattening or interceptor chain (which cost about a third of axios' time per request), and the same adapter,
+ * agents, proxy handling and error codes as `axios.request`.
+ */
+interface PreparedAxios {
+  adapter: AxiosAdapter;
+  config: InternalAxiosRequestConfig;
+}
+
+/** Sends {@link WireRequest}s with axios; one prepared config and one pair of keep-alive agents per client. */
 export class AxiosTransport implements Transport {
-  #axios: AxiosInstance | undefined;
+  #axios: PreparedAxios | undefined;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
-  /** Built once: the Authorization value is the one thing every request shares and must never be logged. */
+  /** Built once: the headers every request carries; the Authorization value must never be logged. */
+  readonly #fixedHeaders: Readonly<Record<string, string>>;
+  /** Built once: the credential headers, set last so that no request header can replace them. */
   readonly #authHeaders: Readonly<Record<string, string>>;
   readonly #baseUrl: string;
   readonly #timeoutMs: number;
@@ -77,14 +90,19 @@ export class AxiosTransport implements Transport {
     this.#baseUrl = options.baseUrl;
     this.#timeoutMs = options.timeoutMs;
     this.#authHeaders = Object.freeze(authHeaders(options));
+    this.#fixedHeaders = Object.freeze({ Accept: 'application/json' });
     this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
     this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets });
   }
 
-  /** The axios instance, created on first use (see {@link loadAxios}). */
-  #instance(): AxiosInstance {
-    this.#axios ??= loadAxios().create({
+  /** The prepared axios, built on first use (see {@link loadAxios}). */
+  #prepared(): PreparedAxios {
+    if (this.#axios) return this.#axios;
+    const axios = loadAxios();
+    const config = axios.mergeConfig(axios.defaults as AxiosRequestConfig, {
       baseURL: this.#baseUrl,
+      // Paths are always relative (sdk/wire.ts builds them): none may point the credentials elsewhere.
+      allowAbsoluteUrls: false,
       httpAgent: this.#httpAgent,
       httpsAgent: this.#httpsAgent,
       // Every status is a response: the client maps non-2xx to typed errors.
@@ -93,10 +111,8 @@ export class AxiosTransport implements Transport {
       maxRedirects: 0,
       // Bodies are exact strings built by sdk/wire.ts; responses are parsed here, by content type.
       responseType: 'text',
-      transformRequest: [(data: unknown) => data],
-      transformResponse: [(data: unknown) => data],
-      headers: { Accept: 'application/json' },
-    });
+    }) as InternalAxiosRequestConfig;
+    this.#axios = { adapter: axios.getAdapter('http'), config };
     return this.#axios;
   }
 
@@ -115,13 +131,15 @@ export class AxiosTransport implements Transport {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
     try {
-      const response = await this.#instance().request<string>({
+      const { adapter, config } = this.#prepared();
+      const response = (await adapter({
+        ...config,
         method: request.method,
         url: request.path,
-        headers: { ...request.headers, ...this.#authHeaders },
+        headers: { ...this.#fixedHeaders, ...request.headers, ...this.#authHeaders } as unknown as InternalAxiosRequestConfig['headers'],
         data: request.body,
         signal: controller.signal,
-      });
+      })) as AxiosResponse<unknown>;
       const headers = flattenHeaders(response.headers);
       const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
       return { status: response.status, headers, body: parseBody(text, headers['content-type']) };
