@@ -89,7 +89,7 @@ export interface ClientOptions {
   /**
    * How `enqueue` batches, retries, bounds memory and (optionally) spools entries to disk; see docs/delivery.md.
    * With a `spool`, the client restores and sends what the spool holds as soon as it is constructed.
-   * @default batches of up to 250 entries / 512 KiB every 200 ms, 4 requests in flight, no spool
+   * @default batches of up to 500 entries / 512 KiB every 200 ms, 4 requests in flight, no spool
    */
   delivery?: DeliveryOptions;
   /**

@@ -1,4 +1,4 @@
-import { HEADERS, PREFER_MINIMAL } from '../../src/contract/schemas.js';
+import { HEADERS, LIMITS, PREFER_MINIMAL } from '../../src/contract/schemas.js';
 import { ClientClosedError, QueueFullError } from '../../src/delivery/errors.js';
 import type { DeliveryEvents } from '../../src/delivery/events.js';
 import { normalizeDeliveryOptions, type DeliveryOptions } from '../../src/delivery/options.js';
@@ -75,6 +75,15 @@ describe('enqueue', () => {
     expect(transport.batches.map((b) => b.length)).toEqual([3, 3]);
     await jest.advanceTimersByTimeAsync(100);
     expect(transport.batches.map((b) => b.length)).toEqual([3, 3, 1]);
+  });
+
+  it('by default fills batches up to the service\'s limit of entries per request', async () => {
+    const { transport, publisher } = setup();
+    for (let i = 0; i < LIMITS.batchEntries + 1; i++) publisher.enqueue(entry(i));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(transport.batches.map((b) => b.length)).toEqual([LIMITS.batchEntries]);
+    await publisher.flush();
+    expect(transport.batches.map((b) => b.length)).toEqual([LIMITS.batchEntries, 1]);
   });
 
   it('keeps every batch body within maxBatchBytes', async () => {
