@@ -3,7 +3,7 @@
  * interleaved by the harness so that the machine's load hits every subject alike):
  *
  * - the SDK (`@audit-trail/sdk`) beside posthog-node and @segment/analytics-node, as a ratio to the slower of the
- *   two taken in the same round (limit 1.2);
+ *   two taken in the same round (limit 1: issue 12 asks for at most the slower peer);
  * - the Zapier app (`require('./index.js')`, what Zapier's runtime does on every cold invocation after loading
  *   zapier-platform-core), limit 150 ms; zapier-platform-core itself is printed beside it for scale.
  *
@@ -81,7 +81,7 @@ export const coldStartSuite: Suite = {
     report.row(
       'require @audit-trail/sdk ÷ slower peer, same round: CPU (wall)',
       `${show(ratios(cpu.sdk, slowerPeer), '', 2)} (${show(ratios(wall('sdk'), slowerPeerWall), '', 2)})`,
-      '≤ 1.2',
+      '≤ 1',
     );
     row('app', 'Zapier app (index.js)', '≤ 150 ms');
     row('core', 'zapier-platform-core (loaded by Zapier before the app)', 'for scale');
