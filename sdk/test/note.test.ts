@@ -11,6 +11,7 @@ import {
   openNote,
   parseCheckpoint,
   parseVerifierKey,
+  noteSigner,
   signNote,
 } from '../src/contract/note.js';
 
@@ -78,5 +79,17 @@ describe('checkpoints', () => {
     expect(openCheckpoint(note, verifier, 'audit-trail.test/app/other')).toEqual({ ok: false, failure: 'origin_mismatch' });
     const other = parseVerifierKey(formatVerifierKey(name, generateKeyPairSync('ed25519').publicKey));
     expect(openCheckpoint(note, other).ok).toBe(false);
+  });
+
+  test('a prepared signer (key id derived once) gives exactly the notes signNote gives, each opening with the key', () => {
+    const sign = noteSigner({ name, privateKey });
+    for (const treeSize of [1, 2, 1000]) {
+      const text = formatCheckpoint({ origin: 'audit-trail.test/app/a1', treeSize, rootHash });
+      const note = sign(text);
+      expect(note).toBe(signNote(text, { name, privateKey }));
+      expect(openCheckpoint(note, verifier, 'audit-trail.test/app/a1')).toMatchObject({ ok: true, checkpoint: { treeSize } });
+    }
+    expect(() => sign('no newline')).toThrow('ends with a newline');
+    expect(() => noteSigner({ name: 'bad name', privateKey })).toThrow('invalid key name');
   });
 });

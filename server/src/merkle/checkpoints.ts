@@ -4,7 +4,7 @@
  * gives the same note: nothing needs storing, and one signature covers a whole batch.
  */
 import type { KeyObject } from 'node:crypto';
-import { checkpointOrigin, formatCheckpoint, formatVerifierKey, signNote } from '@audit-trail/sdk/contract';
+import { checkpointOrigin, formatCheckpoint, formatVerifierKey, noteSigner } from '@audit-trail/sdk/contract';
 import type { TreeHead } from './tree-store.js';
 
 /** A tree head with its signed checkpoint, as receipts and `latestTreeHead` carry it. */
@@ -24,6 +24,8 @@ export class CheckpointSigner {
 
   /** The verifier key (`<name>+<key id>+<base64 key>`) clients pin or trust on first use. */
   readonly verifierKey: string;
+  /** Signs a note; the key id is derived once, here (it cost more than each signature). */
+  readonly #signNote: (text: string) => string;
 
   /**
    * @param name - The key name, also the service part of every origin (no spaces, no `+`).
@@ -31,9 +33,10 @@ export class CheckpointSigner {
    */
   constructor(
     readonly name: string,
-    private readonly privateKey: KeyObject,
+    privateKey: KeyObject,
   ) {
     this.verifierKey = formatVerifierKey(name, privateKey);
+    this.#signNote = noteSigner({ name, privateKey });
   }
 
   /** The origin of an application's log. */
@@ -59,7 +62,7 @@ export class CheckpointSigner {
       origin,
       treeSize: head.size,
       rootHash: head.root.toString('base64'),
-      checkpoint: signNote(text, { name: this.name, privateKey: this.privateKey }),
+      checkpoint: this.#signNote(text),
     };
   }
 }
