@@ -7,7 +7,8 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import { HEADERS } from '@audit-trail/sdk/contract';
 import { parseBasicAuthorization } from './basic-authorization.js';
 import { ApiError } from '../errors.js';
-import type { ApplicationRecord, OrganizationRecord, TenantRepository } from '../store/repositories.js';
+import type { ApplicationRecord, OrganizationRecord } from '../store/repositories.js';
+import type { TenantLookups } from './tenant-cache.js';
 import type { CredentialVerifier, VerifiedCaller } from './credential-verifier.js';
 import type { FailedAuthLimiter } from './failed-auth-limiter.js';
 
@@ -37,7 +38,7 @@ export const AUTH_CHALLENGE = 'Basic realm="audit-trail", charset="UTF-8"';
 const APPLICATION_HEADER = HEADERS.applicationId.toLowerCase();
 
 /** Builds the authentication hook. */
-export function authenticate(verifier: CredentialVerifier, tenants: TenantRepository, limiter: FailedAuthLimiter): onRequestAsyncHookHandler {
+export function authenticate(verifier: CredentialVerifier, tenants: TenantLookups, limiter: FailedAuthLimiter): onRequestAsyncHookHandler {
   return async function checkCredentials(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const credentials = parseBasicAuthorization(request.headers.authorization);
     let verified: VerifiedCaller | undefined;

@@ -8,7 +8,8 @@
  * A wrong secret always pays the full scrypt cost (the failed-authentication limiter bounds how often).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { OrganizationRecord, TenantRepository } from '../store/repositories.js';
+import type { OrganizationRecord } from '../store/repositories.js';
+import type { TenantLookups } from './tenant-cache.js';
 import { secretMatches } from './secrets.js';
 
 const MAX_REMEMBERED = 10_000;
@@ -39,7 +40,7 @@ export class CredentialVerifier {
   private readonly pepper = randomBytes(16);
 
   constructor(
-    private readonly tenants: TenantRepository,
+    private readonly tenants: TenantLookups,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -143,4 +143,12 @@ export class PostgresTenantRepository implements TenantRepository {
     });
     return (result.rowCount ?? 0) > 0;
   }
+
+  /**
+   * Another server process on the same database may change tenants at any time, and nothing here would learn of it
+   * without a query per request: PostgreSQL answers every lookup itself (no tenant cache).
+   */
+  async changeToken(): Promise<string | undefined> {
+    return undefined;
+  }
 }

@@ -62,6 +62,12 @@ export interface TenantRepository {
   listApplicationKeys(applicationId: string): Promise<ApplicationKeyRecord[]>;
   /** `false` when the application has no such key. */
   deleteApplicationKey(applicationId: string, id: string): Promise<boolean>;
+  /**
+   * A value that changes whenever organizations, applications or keys may have changed, by this process or by any
+   * other on the same database; `undefined` when the engine cannot tell, and then nothing about tenants may be
+   * cached (auth/tenant-cache.ts). It must change at or before the commit of a change, never after.
+   */
+  changeToken(): Promise<string | undefined>;
 }
 
 /**

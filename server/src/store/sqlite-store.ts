@@ -37,8 +37,9 @@ export function openSqliteStore(dataDir: string): Store {
   db.exec(FILL_HOOK_SECRETS_SQL);
   let open = true;
   const entries = new SqliteEntryRepository(db);
+  const tenants = new SqliteTenantRepository(db);
   const repositories: Repositories = {
-    tenants: new SqliteTenantRepository(db),
+    tenants,
     entries,
     tree: new SqliteTreeRepository(db),
     hooks: new SqliteHookRepository(db),
@@ -48,6 +49,7 @@ export function openSqliteStore(dataDir: string): Store {
   // transaction's body runs in one go and no other request's statement can land inside it.
   let turn: Promise<unknown> = Promise.resolve();
   const runTransaction = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
+    const tenantChanges = tenants.changes;
     db.exec('BEGIN IMMEDIATE');
     try {
       const result = await work(repositories);
@@ -57,6 +59,10 @@ export function openSqliteStore(dataDir: string): Store {
       db.exec('ROLLBACK');
       entries.discardPending();
       throw error;
+    } finally {
+      // A read between the transaction's statements sees its uncommitted tenants: whatever a cache took from
+      // them is dropped once it commits or rolls back.
+      if (tenants.changes !== tenantChanges) tenants.noteChange();
     }
   };
   return {

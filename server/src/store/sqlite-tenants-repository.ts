@@ -51,6 +51,13 @@ export class SqliteTenantRepository implements TenantRepository {
   private readonly findKey: StatementSync;
   private readonly listKeys: StatementSync;
   private readonly deleteKey: StatementSync;
+  private readonly dataVersion: StatementSync;
+  /**
+   * Bumped by every change made through this connection (and again when a transaction that made one ends, see
+   * {@link noteChange}): SQLite's `data_version` only moves for commits of OTHER connections.
+   */
+  private generation = 0;
+  private dataVersionThisTurn: number | undefined;
 
   constructor(db: DatabaseSync) {
     this.insertOrg = db.prepare('INSERT INTO organizations (id, name, secret_salt, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)');
@@ -74,9 +81,35 @@ export class SqliteTenantRepository implements TenantRepository {
     this.findKey = db.prepare('SELECT * FROM application_keys WHERE id = ?');
     this.listKeys = db.prepare('SELECT * FROM application_keys WHERE application_id = ? ORDER BY created_at, rowid');
     this.deleteKey = db.prepare('DELETE FROM application_keys WHERE application_id = ? AND id = ?');
+    this.dataVersion = db.prepare('PRAGMA data_version');
+  }
+
+  /** How many changes this connection made to tenants (the store compares it around a transaction). */
+  get changes(): number {
+    return this.generation;
+  }
+
+  /** Marks tenants as changed: after each change, and when a transaction that changed them commits or rolls back. */
+  noteChange(): void {
+    this.generation += 1;
+  }
+
+  /**
+   * `data_version` (it moves with every commit of another connection or process) and this connection's own
+   * changes. `data_version` is read once per turn of the event loop (a statement costs as much as the lookups it
+   * saves): a change committed elsewhere applies from this process's next turn, to every request read after it.
+   * This connection's own changes apply at once.
+   */
+  async changeToken(): Promise<string | undefined> {
+    if (this.dataVersionThisTurn === undefined) {
+      this.dataVersionThisTurn = Number((this.dataVersion.get() as Row)['data_version']);
+      setImmediate(() => (this.dataVersionThisTurn = undefined)).unref();
+    }
+    return `${this.dataVersionThisTurn}:${this.generation}`;
   }
 
   async insertOrganization(record: OrganizationRecord): Promise<void> {
+    this.noteChange();
     this.insertOrg.run(record.id, record.name, record.secretSalt, record.secretHash, record.createdAt);
   }
 
@@ -94,10 +127,12 @@ export class SqliteTenantRepository implements TenantRepository {
   }
 
   async rotateOrganizationSecret(id: string, next: { salt: Buffer; hash: Buffer }, previousValidUntil: string): Promise<boolean> {
+    this.noteChange();
     return Number(this.rotateOrg.run(previousValidUntil, next.salt, next.hash, id).changes) > 0;
   }
 
   async insertApplication(record: ApplicationRecord): Promise<void> {
+    this.noteChange();
     this.insertApp.run(record.id, record.organizationId, record.name, record.createdAt, GENESIS_HASH);
   }
 
@@ -111,6 +146,7 @@ export class SqliteTenantRepository implements TenantRepository {
   }
 
   async insertApplicationKey(record: ApplicationKeyRecord): Promise<void> {
+    this.noteChange();
     this.insertKey.run(record.id, record.applicationId, record.organizationId, record.secretSalt, record.secretHash, record.createdAt);
   }
 
@@ -124,6 +160,7 @@ export class SqliteTenantRepository implements TenantRepository {
   }
 
   async deleteApplicationKey(applicationId: string, id: string): Promise<boolean> {
+    this.noteChange();
     return Number(this.deleteKey.run(applicationId, id).changes) > 0;
   }
 }
