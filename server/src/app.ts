@@ -2,13 +2,14 @@
  * `buildServer(options)`: the reference audit-trail service as a Fastify instance that is ready but not
  * listening (`server/cli/serve.ts` listens; tests use `inject` or listen on port 0).
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { LIMITS } from '@audit-trail/sdk/contract';
 import rateLimit from '@fastify/rate-limit';
 import { checkAdminToken } from './auth/admin-token.js';
 import { authenticate } from './auth/authenticate.js';
 import { FailedAuthLimiter } from './auth/failed-auth-limiter.js';
 import { CredentialVerifier } from './auth/credential-verifier.js';
+import { TenantCache } from './auth/tenant-cache.js';
 import { installBodyParsers } from './body-parsers.js';
 import type { ServerContext } from './context.js';
 import { errorShapeOptions, installErrorHandlers } from './error-handler.js';
@@ -110,7 +111,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const app = Fastify({
     logger: loggerOption(options.logger ?? false),
     bodyLimit: LIMITS.bodyBytes,
-    disableRequestLogging: !(options.requestLogging ?? false),
+    // Fastify 5's replacement of the deprecated top-level disableRequestLogging (FSTDEP023).
+    logController: new LogController({ disableRequestLogging: !(options.requestLogging ?? false) }),
     // Path segments carry actor ids and actions of up to 256 characters, percent-encoded up to 9 bytes each.
     routerOptions: { maxParamLength: 4096 },
     requestTimeout: CONNECTION_LIMITS.requestTimeout,
@@ -148,7 +150,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   registerOpenApiRoute(app);
   registerConsoleRoutes(app);
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate(new CredentialVerifier(store.tenants), store.tenants, failedAuth));
+    // Both read tenants through one cache, emptied by any change to them (auth/tenant-cache.ts).
+    const tenants = new TenantCache(store.tenants);
+    api.addHook('onRequest', authenticate(new CredentialVerifier(tenants), tenants, failedAuth));
     registerLogRoutes(api, context);
     registerEntryRoutes(api, context);
     registerVerifyRoutes(api, context);
