@@ -2,7 +2,7 @@
  * The tenant cache (server/src/auth/tenant-cache.ts): authentication reads organizations, applications and keys
  * from memory, and any change to them (here, through another connection on the same database, or a transaction
  * that rolled back) empties it before the next lookup. End to end: a key deleted or a secret rotated through one
- * server process is refused by another process on the same database that had cached it.
+ * server is refused by another server on the same database (its own connection) that had cached it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,7 +114,7 @@ describe('TenantCache over SQLite', () => {
   });
 });
 
-describe('two server processes on one database', () => {
+describe('two servers on one database (each its own SQLite connection, as two processes would have)', () => {
   const TOKEN = 'admin-token-for-tests-0123456789abcdef';
   let dataDir: string;
   let a: TestServer;
