@@ -93,8 +93,12 @@ export function appendEntries(
         }
       }
       const sequence = head.sequence + 1;
+      // Never earlier than the entry before it (a clock stepped back, another server process's clock behind ours):
+      // time filters are sequence bounds (EntryRepository.list), which needs timestamps that never decrease.
+      const clock = now().toISOString();
+      const timestamp = head.timestamp !== undefined && clock < head.timestamp ? head.timestamp : clock;
       // Version 2 hashes every field a user can read or search by, the idempotency key and sequence included.
-      const fields = { id: uuidv7(), applicationId, timestamp: now().toISOString(), ...callerFields, sequence, hashVersion: HASH_VERSION };
+      const fields = { id: uuidv7(), applicationId, timestamp, ...callerFields, sequence, hashVersion: HASH_VERSION };
       // One canonical serialisation for the chain's standalone hash and the tree's leaf hash.
       const { standaloneHash: standalone, leafHash } = entryHashes(fields);
       const entry: StoredEntry = {
@@ -106,7 +110,7 @@ export function appendEntries(
       await repository.insert(entry);
       if (merkleTree) tree.append(leafHash);
       if (key !== undefined) seenKeys.set(key, entry);
-      head = { sequence, hash: entry.hash };
+      head = { sequence, hash: entry.hash, timestamp };
       return { status: 'stored', entry };
     };
     const outcomes: AppendOutcome[] = [];

@@ -311,7 +311,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect(replay?.entry.id).toBe(first?.entry.id);
     expect(first?.entry).toMatchObject({ sequence: 1, previousHash: GENESIS_HASH });
     expect(second?.entry).toMatchObject({ sequence: 2, previousHash: first?.entry.hash, details: 'plain text details', actorRoles: null });
-    expect(await store.entries.head(applicationId)).toEqual({ sequence: 2, hash: second?.entry.hash });
+    expect(await store.entries.head(applicationId)).toEqual({ sequence: 2, hash: second?.entry.hash, timestamp: second?.entry.timestamp });
 
     // Read back exactly what was stored, by id, sequence and key.
     expect(await store.entries.findById(applicationId, first!.entry.id)).toEqual(first?.entry);
@@ -417,6 +417,130 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     });
   });
 
+  describe('time filters (timestamps never decrease along a chain, so from/to are sequence bounds)', () => {
+    let applicationId: string;
+    let all: StoredEntry[];
+    /** Every listing of `filter`, both orders, paged `pageSize` at a time through the cursor. */
+    const pages = async (filter: Parameters<Store['entries']['list']>[1], order: 'asc' | 'desc', pageSize: number): Promise<number[]> => {
+      const seen: number[] = [];
+      let afterSequence: number | undefined;
+      for (;;) {
+        const page = await store.entries.list(applicationId, filter, { order, limit: pageSize, ...(afterSequence === undefined ? {} : { afterSequence }) });
+        seen.push(...page.map((e) => e.sequence));
+        if (page.length < pageSize) return seen;
+        afterSequence = page[page.length - 1]!.sequence;
+      }
+    };
+
+    beforeAll(async () => {
+      ({ applicationId } = await createTenant(store));
+      const item = (i: number) => ({ actorId: i % 2 === 0 ? 'even' : 'odd', action: 'TICK', details: { i } });
+      // Clock readings per append (ms after 2026-01-01): forwards, a step back of 50 s, equal readings, forwards.
+      const clock = [0, 10_000, 60_000, 10_000, 10_000, 60_000, 60_001, 120_000, 30_000, 180_000];
+      let i = 0;
+      for (const ms of clock) {
+        // Three entries per append, all stamped in the same millisecond (equal timestamps).
+        await appendEntries(store, applicationId, [item(i++), item(i++), item(i++)], at(ms));
+      }
+      all = await store.entries.range(applicationId, 1, 1000, 1000);
+    });
+
+    test('a clock that steps back stamps the head entry\'s timestamp, never an earlier one', () => {
+      const ms = all.map((e) => Date.parse(e.timestamp) - Date.UTC(2026, 0, 1));
+      expect(ms).toEqual([0, 0, 0, 1e4, 1e4, 1e4, 6e4, 6e4, 6e4, 6e4, 6e4, 6e4, 6e4, 6e4, 6e4, 6e4, 6e4, 6e4, 60_001, 60_001, 60_001, 12e4, 12e4, 12e4, 12e4, 12e4, 12e4, 18e4, 18e4, 18e4]);
+      expect(verifyChain(all)).toMatchObject({ valid: true, checked: 30 });
+    });
+
+    test('every window (empty, between entries, beyond both ends, on equal timestamps) matches a plain filter, in both orders and through cursors', async () => {
+      const instants = [...new Set(all.map((e) => Date.parse(e.timestamp)))];
+      // Each stamped instant, a millisecond either side, and far beyond both ends.
+      const edges = [...new Set(instants.flatMap((t) => [t - 1, t, t + 1]))].concat([Date.UTC(2020, 0, 1), Date.UTC(2030, 0, 1)]).map((t) => new Date(t).toISOString());
+      const windows: { from?: string; to?: string }[] = [{}];
+      for (const from of edges) windows.push({ from });
+      for (const to of edges) windows.push({ to });
+      for (const from of edges) for (const to of edges) if (from <= to) windows.push({ from, to });
+      for (const window of windows) {
+        for (const actorId of [undefined, 'odd']) {
+          const filter = { ...window, ...(actorId ? { actorId } : {}) };
+          const expected = all
+            .filter((e) => (window.from === undefined || e.timestamp >= window.from) && (window.to === undefined || e.timestamp < window.to) && (!actorId || e.actorId === actorId))
+            .map((e) => e.sequence);
+          const got = await store.entries.list(applicationId, filter, { order: 'asc', limit: 100 });
+          expect({ filter, got: got.map((e) => e.sequence) }).toEqual({ filter, got: expected });
+          expect({ filter, got: (await store.entries.list(applicationId, filter, { order: 'desc', limit: 100 })).map((e) => e.sequence) }).toEqual({
+            filter,
+            got: [...expected].reverse(),
+          });
+        }
+      }
+      // Cursors inside a window: pages of 2 walk exactly the window, both ways.
+      const window = { from: all[4]!.timestamp, to: all[24]!.timestamp, actorId: 'even' };
+      const inWindow = all.filter((e) => e.timestamp >= window.from && e.timestamp < window.to && e.actorId === 'even').map((e) => e.sequence);
+      expect(inWindow.length).toBeGreaterThan(4);
+      expect(await pages(window, 'asc', 2)).toEqual(inWindow);
+      expect(await pages(window, 'desc', 2)).toEqual([...inWindow].reverse());
+      // A cursor beyond the window's end, and one before its start.
+      expect(await store.entries.list(applicationId, window, { order: 'asc', limit: 10, afterSequence: 29 })).toEqual([]);
+      expect(await store.entries.list(applicationId, window, { order: 'desc', limit: 10, afterSequence: 2 })).toEqual([]);
+    });
+
+    test('an application without entries: every window is empty', async () => {
+      const { applicationId: empty } = await createTenant(store);
+      for (const filter of [{ from: '2020-01-01T00:00:00.000Z' }, { to: '2030-01-01T00:00:00.000Z' }, { from: '2020-01-01T00:00:00.000Z', to: '2030-01-01T00:00:00.000Z' }]) {
+        expect(await store.entries.list(empty, filter, { order: 'desc', limit: 10 })).toEqual([]);
+      }
+    });
+  });
+
+  if (backend === 'postgres') {
+    test('an append that waited for the chain lock still never stamps earlier than the entry it waited for (another process, clock behind)', async () => {
+      const { applicationId } = await createTenant(store);
+      await appendEntries(store, applicationId, [{ actorId: 'a', action: 'FIRST' }], at(0));
+      const other = await opened.reopen();
+      const client = new pg.Client({ connectionString: (store.readerSource as { connectionString: string }).connectionString });
+      await client.connect();
+      try {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        // This append holds the chain lock until the gate opens (just before it moves the head and commits).
+        const holding: Store = {
+          ...store,
+          transaction: (work) =>
+            store.transaction((tx) => {
+              const moveHead = tx.entries.moveHead.bind(tx.entries);
+              tx.entries.moveHead = async (...args) => {
+                await gate;
+                return moveHead(...args);
+              };
+              return work(tx);
+            }),
+        };
+        const ahead = appendEntries(holding, applicationId, [{ actorId: 'a', action: 'AHEAD' }], at(120_000));
+        // The other process's clock is a minute behind; its append waits for the lock...
+        const behind = appendEntries(other, applicationId, [{ actorId: 'b', action: 'BEHIND' }], at(60_000));
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+          if (rows[0].n > 0) break;
+          if (waited > 10_000) throw new Error('the second append never waited for the chain lock');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        // ...and reads the head only once the first committed.
+        release();
+        await Promise.all([ahead, behind]);
+        const chain = await store.entries.range(applicationId, 1, 10, 10);
+        expect(chain.map((e) => [e.action, e.timestamp])).toEqual([
+          ['FIRST', at(0)().toISOString()],
+          ['AHEAD', at(120_000)().toISOString()],
+          ['BEHIND', at(120_000)().toISOString()],
+        ]);
+        expect(verifyChain(chain)).toMatchObject({ valid: true, checked: 3 });
+      } finally {
+        await client.end();
+        await other.close();
+      }
+    });
+  }
+
   test('tree: nodes stored, read back in the order asked, overwritten; the ledger keeps the tree as big as the chain', async () => {
     const { applicationId } = await createTenant(store);
     const hash = (byte: number) => Buffer.alloc(32, byte);
@@ -480,7 +604,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       const chain = await store.entries.range(applicationId, 1, 1000, 1000);
       expect(chain).toHaveLength(100);
       expect(verifyChain(chain)).toMatchObject({ valid: true, checked: 100 });
-      expect(await other.entries.head(applicationId)).toEqual({ sequence: 100, hash: chain[99]?.hash });
+      expect(await other.entries.head(applicationId)).toEqual({ sequence: 100, hash: chain[99]?.hash, timestamp: chain[99]?.timestamp });
     } finally {
       if (other !== store) await other.close();
     }

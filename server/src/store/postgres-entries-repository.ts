@@ -79,12 +79,27 @@ export class PostgresEntryRepository implements EntryRepository {
 
   async head(applicationId: string): Promise<ChainHead> {
     // FOR UPDATE: the application's row is the chain's lock. A second append (any process) waits here until this
-    // transaction commits, then reads the head it left.
+    // transaction commits, then reads the head it left. The head entry's timestamp comes along (the ledger clamps
+    // a clock that stepped back to it).
+    const text =
+      'SELECT a.head_sequence, a.head_hash, (SELECT e.timestamp FROM entries AS e WHERE e.application_id = a.id AND e.sequence = a.head_sequence) AS timestamp ' +
+      'FROM applications AS a WHERE a.id = $1';
     const [row] = this.inTransaction
-      ? await this.rows('entries-head-lock', 'SELECT head_sequence, head_hash FROM applications WHERE id = $1 FOR UPDATE', [applicationId])
-      : await this.rows('entries-head', 'SELECT head_sequence, head_hash FROM applications WHERE id = $1', [applicationId]);
+      ? await this.rows('entries-head-lock', `${text} FOR UPDATE`, [applicationId])
+      : await this.rows('entries-head', text, [applicationId]);
     if (!row) return { sequence: 0, hash: GENESIS_HASH };
-    return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']) };
+    const sequence = Number(row['head_sequence']);
+    let timestamp = nullableText(row['timestamp']);
+    if (timestamp === null && sequence > 0) {
+      // After waiting for the lock, PostgreSQL hands back the row the other append left, but the sub-select ran on
+      // the statement's snapshot, taken before that append committed its entries: read the timestamp again.
+      const [again] = await this.rows('entries-timestamp-at', 'SELECT timestamp FROM entries WHERE application_id = $1 AND sequence = $2', [
+        applicationId,
+        sequence,
+      ]);
+      timestamp = nullableText(again?.['timestamp']);
+    }
+    return { sequence, hash: String(row['head_hash']), ...(timestamp === null ? {} : { timestamp }) };
   }
 
   async insert(entry: StoredEntry): Promise<void> {
@@ -185,6 +200,8 @@ export class PostgresEntryRepository implements EntryRepository {
   }
 
   async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
+    const bounds = await this.sequenceBounds(applicationId, filter);
+    if (bounds === undefined) return [];
     const values: unknown[] = [applicationId];
     const where = ['application_id = $1'];
     const parameter = (value: unknown): string => {
@@ -199,21 +216,53 @@ export class PostgresEntryRepository implements EntryRepository {
         name += `-${field}`;
       }
     }
-    if (filter.from !== undefined) {
-      where.push(`timestamp >= ${parameter(filter.from)}`);
-      name += '-from';
-    }
-    if (filter.to !== undefined) {
-      where.push(`timestamp < ${parameter(filter.to)}`);
-      name += '-to';
-    }
+    // The time window and the cursor, as one sequence range: the scan walks the (application_id, sequence) key or
+    // the sequence tail of the filter's index, never the whole chain.
+    let low = bounds.low;
+    let high = bounds.high;
     if (page.afterSequence !== undefined) {
-      where.push(`sequence ${page.order === 'asc' ? '>' : '<'} ${parameter(page.afterSequence)}`);
-      name += '-after';
+      if (page.order === 'asc') low = Math.max(low ?? 0, page.afterSequence + 1);
+      else high = Math.min(high ?? Number.MAX_SAFE_INTEGER, page.afterSequence - 1);
+    }
+    if (low !== undefined && high !== undefined && low > high) return [];
+    if (low !== undefined) {
+      where.push(`sequence >= ${parameter(low)}`);
+      name += '-low';
+    }
+    if (high !== undefined) {
+      where.push(`sequence <= ${parameter(high)}`);
+      name += '-high';
     }
     name += `-${page.order}`;
     const text = `SELECT ${COLUMNS} FROM entries WHERE ${where.join(' AND ')} ORDER BY sequence ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${parameter(page.limit)}`;
     return (await this.rows(name, text, values)).map(entryFromRow);
+  }
+
+  /**
+   * `from`/`to` as sequence bounds (inclusive): the first sequence stamped at or after `from`, the last stamped
+   * before `to`, one (application_id, timestamp) index lookup each. `undefined` when the window holds no entry.
+   */
+  private async sequenceBounds(applicationId: string, filter: EntryFilter): Promise<{ low?: number; high?: number } | undefined> {
+    const bounds: { low?: number; high?: number } = {};
+    if (filter.from !== undefined) {
+      const [row] = await this.rows(
+        'entries-first-from',
+        'SELECT sequence FROM entries WHERE application_id = $1 AND timestamp >= $2 ORDER BY timestamp ASC, sequence ASC LIMIT 1',
+        [applicationId, filter.from],
+      );
+      if (!row) return undefined;
+      bounds.low = Number(row['sequence']);
+    }
+    if (filter.to !== undefined) {
+      const [row] = await this.rows(
+        'entries-last-before',
+        'SELECT sequence FROM entries WHERE application_id = $1 AND timestamp < $2 ORDER BY timestamp DESC, sequence DESC LIMIT 1',
+        [applicationId, filter.to],
+      );
+      if (!row) return undefined;
+      bounds.high = Number(row['sequence']);
+    }
+    return bounds;
   }
 
   async range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]> {

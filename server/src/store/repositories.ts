@@ -38,6 +38,11 @@ export interface ChainHead {
   sequence: number;
   /** Hash of the newest entry, the genesis hash when the chain is empty. */
   hash: string;
+  /**
+   * Timestamp of the newest entry, as {@link EntryRepository.head} reads it (absent when the chain is empty or
+   * that row is missing): the ledger never stamps a later entry earlier than this (see {@link EntryRepository.list}).
+   */
+  timestamp?: string;
 }
 
 /** Organizations and their applications. */
@@ -91,7 +96,14 @@ export interface ActionRow {
   lastRecordedAt: string;
 }
 
-/** The append-only entries of every application's chain. */
+/**
+ * The append-only entries of every application's chain.
+ *
+ * Timestamps never decrease along a chain: the ledger stamps each entry under the chain lock and clamps a clock
+ * that stepped back to the head's timestamp (ledger.ts). So `from`/`to` are sequence bounds: {@link list} maps
+ * them to the first sequence stamped at or after `from` and the last stamped before `to` (one indexed lookup
+ * each) and runs every listing as a sequence-range scan, however many entries the chain holds.
+ */
 export interface EntryRepository {
   /**
    * The newest link of the chain. Inside {@link Store.transaction} it also locks the application's chain until the

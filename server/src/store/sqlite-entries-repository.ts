@@ -95,6 +95,8 @@ export class SqliteEntryRepository implements EntryRepository {
   private readonly insertStatement: StatementSync;
   private readonly moveHeadStatement: StatementSync;
   private readonly headStatement: StatementSync;
+  private readonly firstFromStatement: StatementSync;
+  private readonly lastBeforeStatement: StatementSync;
   private readonly byId: StatementSync;
   private readonly bySequence: StatementSync;
   private readonly byKey: StatementSync;
@@ -110,7 +112,19 @@ export class SqliteEntryRepository implements EntryRepository {
   constructor(private readonly db: DatabaseSync) {
     this.insertStatement = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`);
     this.moveHeadStatement = db.prepare('UPDATE applications SET head_sequence = ?, head_hash = ? WHERE id = ?');
-    this.headStatement = db.prepare('SELECT head_sequence, head_hash FROM applications WHERE id = ?');
+    // The head row's timestamp too (one primary-key lookup): the ledger clamps a clock that stepped back to it.
+    this.headStatement = db.prepare(
+      'SELECT a.head_sequence, a.head_hash, e.timestamp FROM applications AS a ' +
+        'LEFT JOIN entries AS e ON e.application_id = a.id AND e.sequence = a.head_sequence WHERE a.id = ?',
+    );
+    // Time filters as sequence bounds (timestamps never decrease along a chain): one (application_id, timestamp)
+    // index lookup each.
+    this.firstFromStatement = db.prepare(
+      'SELECT sequence FROM entries WHERE application_id = ? AND timestamp >= ? ORDER BY timestamp ASC, sequence ASC LIMIT 1',
+    );
+    this.lastBeforeStatement = db.prepare(
+      'SELECT sequence FROM entries WHERE application_id = ? AND timestamp < ? ORDER BY timestamp DESC, sequence DESC LIMIT 1',
+    );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND id = ?`);
     this.bySequence = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence = ?`);
     this.byKey = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND idempotency_key = ?`);
@@ -138,7 +152,8 @@ export class SqliteEntryRepository implements EntryRepository {
   async head(applicationId: string): Promise<ChainHead> {
     const row = this.headStatement.get(applicationId) as Row | undefined;
     if (!row) return { sequence: 0, hash: GENESIS_HASH };
-    return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']) };
+    const timestamp = nullableText(row['timestamp']);
+    return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']), ...(timestamp === null ? {} : { timestamp }) };
   }
 
   async insert(entry: StoredEntry): Promise<void> {
@@ -203,6 +218,8 @@ export class SqliteEntryRepository implements EntryRepository {
   }
 
   async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
+    const bounds = this.sequenceBounds(applicationId, filter);
+    if (bounds === undefined) return [];
     const where = ['application_id = ?'];
     const values: SQLInputValue[] = [applicationId];
     for (const [field, column] of EQUALITY_FILTERS) {
@@ -212,17 +229,22 @@ export class SqliteEntryRepository implements EntryRepository {
         values.push(value);
       }
     }
-    if (filter.from !== undefined) {
-      where.push('timestamp >= ?');
-      values.push(filter.from);
-    }
-    if (filter.to !== undefined) {
-      where.push('timestamp < ?');
-      values.push(filter.to);
-    }
+    // The time window and the cursor, as one sequence range: the scan walks the (application_id, sequence) key or
+    // the sequence tail of the filter's index, never the whole chain.
+    let low = bounds.low;
+    let high = bounds.high;
     if (page.afterSequence !== undefined) {
-      where.push(page.order === 'asc' ? 'sequence > ?' : 'sequence < ?');
-      values.push(page.afterSequence);
+      if (page.order === 'asc') low = Math.max(low ?? 0, page.afterSequence + 1);
+      else high = Math.min(high ?? Number.MAX_SAFE_INTEGER, page.afterSequence - 1);
+    }
+    if (low !== undefined && high !== undefined && low > high) return [];
+    if (low !== undefined) {
+      where.push('sequence >= ?');
+      values.push(low);
+    }
+    if (high !== undefined) {
+      where.push('sequence <= ?');
+      values.push(high);
     }
     const sql = `SELECT ${COLUMNS} FROM entries WHERE ${where.join(' AND ')} ORDER BY sequence ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`;
     let statement = this.listStatements.get(sql);
@@ -232,6 +254,25 @@ export class SqliteEntryRepository implements EntryRepository {
     }
     values.push(page.limit);
     return (statement.all(...values) as Row[]).map(entryFromRow);
+  }
+
+  /**
+   * `from`/`to` as sequence bounds (inclusive): the first sequence stamped at or after `from`, the last stamped
+   * before `to`. `undefined` when the window holds no entry at all.
+   */
+  private sequenceBounds(applicationId: string, filter: EntryFilter): { low?: number; high?: number } | undefined {
+    const bounds: { low?: number; high?: number } = {};
+    if (filter.from !== undefined) {
+      const row = this.firstFromStatement.get(applicationId, filter.from) as Row | undefined;
+      if (!row) return undefined;
+      bounds.low = Number(row['sequence']);
+    }
+    if (filter.to !== undefined) {
+      const row = this.lastBeforeStatement.get(applicationId, filter.to) as Row | undefined;
+      if (!row) return undefined;
+      bounds.high = Number(row['sequence']);
+    }
+    return bounds;
   }
 
   async range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]> {
