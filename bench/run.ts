@@ -10,8 +10,9 @@ import { deliverySuite } from './suites/delivery.js';
 import { overheadSuite } from './suites/overhead.js';
 import { merkleSuite } from './suites/merkle.js';
 import { ingestSuite } from './suites/ingest.js';
+import { verifySuite } from './suites/verify.js';
 
-const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite, ingestSuite, coldStartSuite];
+const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite, ingestSuite, verifySuite, coldStartSuite];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
