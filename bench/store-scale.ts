@@ -29,6 +29,8 @@ const INGEST_ENTRIES = 20_000;
 const INGEST_BATCH = 500;
 const INGEST_CONNECTIONS = 4;
 const LIMIT_MS = 50;
+/** BENCH_SCALE_LISTS_ONLY=1: part (f) only (no ingest runs, no profile). */
+const LISTS_ONLY = process.env['BENCH_SCALE_LISTS_ONLY'] === '1';
 
 type Backend = 'sqlite' | 'postgres';
 const BACKENDS: Backend[] = ['sqlite', 'postgres'];
@@ -180,13 +182,27 @@ function listRoutes(): [string, string, (body: unknown) => number][] {
     ['entries, action (1 of 20)', q({ action: 'ACTION_3' }), count],
     ['entries, entityType + entityId', q({ entityType: 'type-2', entityId: 'ent-42' }), count],
     ['entries, idempotencyKey', q({ idempotencyKey: `key-${middle}` }), count],
+    ['entries, 1000-entry page, oldest (order=asc)', q({ limit: '1000', order: 'asc' }), count],
+    ['entries, 1000-entry page at the middle (cursor)', q({ limit: '1000', cursor: Buffer.from(JSON.stringify({ s: middle, o: 'desc' })).toString('base64url') }), count],
     ['entries, from = last hour', q({ from: iso(ENTRIES - 36_000) }), count],
+    ['entries, from = last hour, asc', q({ from: iso(ENTRIES - 36_000), order: 'asc' }), count],
+    ['entries, from = oldest (matches all)', q({ from: iso(1) }), count],
+    ['entries, from = after the newest (unmatched)', q({ from: '2030-01-01T00:00:00Z' }), count],
     ['entries, to = before any (unmatched)', q({ to: '2024-01-01T00:00:00Z' }), count],
     ['entries, to = oldest 1,000 only', q({ to: iso(1000) }), count],
+    ['entries, to = oldest 1,000 only, asc', q({ to: iso(1000), order: 'asc' }), count],
+    ['entries, to = newest (matches all)', q({ to: iso(ENTRIES) }), count],
     ['entries, from + to, 1 h in the middle', q({ from: iso(middle), to: iso(middle + 36_000) }), count],
     ['entries, from + to, asc', q({ from: iso(middle), to: iso(middle + 36_000), order: 'asc' }), count],
+    ['entries, from + to, 1 h in the middle, 1000-entry page', q({ from: iso(middle), to: iso(middle + 36_000), limit: '1000' }), count],
+    ['entries, from + to, cursor inside the window', q({ from: iso(middle), to: iso(middle + 36_000), cursor: Buffer.from(JSON.stringify({ s: middle + 200, o: 'desc' })).toString('base64url') }), count],
+    ['entries, from + to, 50 ms between two entries (unmatched)', q({ from: new Date(BASE_MS + middle * STEP_MS + 25).toISOString(), to: new Date(BASE_MS + middle * STEP_MS + 75).toISOString() }), count],
+    ['entries, from + to, before any (unmatched)', q({ from: '2023-01-01T00:00:00Z', to: '2024-01-01T00:00:00Z' }), count],
     ['entries, actorId + from (last day)', q({ actorId: 'user-7', from: iso(ENTRIES - 864_000) }), count],
+    ['entries, actorId + from + to (1 h in the middle)', q({ actorId: 'user-7', from: iso(middle), to: iso(middle + 36_000) }), count],
     ['entries, action + to, asc (rare match)', q({ action: 'ACTION_3', to: iso(500), order: 'asc' }), count],
+    ['entries, entityType + entityId + from + to (1 day)', q({ entityType: 'type-2', entityId: 'ent-42', from: iso(middle), to: iso(middle + 864_000) }), count],
+    ['entries, actorId (unmatched)', q({ actorId: 'nobody' }), count],
     ['actions (Zapier dropdown)', PATHS.actions, count],
     ['applications', PATHS.applications, count],
   ];
@@ -279,6 +295,10 @@ async function main(): Promise<void> {
       log(`  ${name}: sqlite ${cells[0]}, postgres ${cells[1]}`);
     }
 
+    if (LISTS_ONLY) {
+      printTable(rows);
+      return;
+    }
     // (g) batched ingest, interleaved.
     const rates = new Map<Backend, number[]>();
     for (let run = 0; run < INGEST_RUNS; run++) {
@@ -321,6 +341,10 @@ async function main(): Promise<void> {
     await postgres.stop();
     rmSync(root, { recursive: true, force: true });
   }
+  printTable(rows);
+}
+
+function printTable(rows: [string, string, string, string][]): void {
   const header: [string, string, string, string] = ['measure', 'SQLite', 'PostgreSQL', 'limit'];
   const widths = [0, 1, 2, 3].map((c) => Math.max(...[header, ...rows].map((r) => (r[c] ?? '').length)));
   const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
