@@ -36,6 +36,27 @@ describe('the recipe', () => {
     expect(chainHash(1, GENESIS_HASH, first.standaloneHash)).toBe(first.hash);
     expect(() => chainHash(0, GENESIS_HASH, first.standaloneHash)).toThrow(RangeError);
   });
+
+  test('chainHash equals the hand-written recipe for sequences beyond 2^32, both versions, and malformed (tampered) hex', () => {
+    const byHand = (sequence: number, previous: string, standalone: string, version: 1 | 2): string => {
+      const seq = Buffer.alloc(8);
+      seq.writeBigUInt64BE(BigInt(sequence));
+      return createHash('sha256')
+        .update(Buffer.concat([Buffer.from(`audit-trail/v${version}/entry\u0000`, 'utf8'), seq, Buffer.from(previous, 'hex'), Buffer.from(standalone, 'hex')]))
+        .digest('hex');
+    };
+    const hex = (seed: string): string => createHash('sha256').update(seed).digest('hex');
+    const previousValues = [hex('p'), hex('q').toUpperCase(), `${hex('r').slice(0, 62)}zz`, `${hex('s')}00`, hex('t').slice(0, 63), ''];
+    for (const sequence of [1, 2, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
+      for (const version of [1, 2] as const) {
+        for (const previous of previousValues) {
+          // The reused input buffer must not carry anything over from the call before.
+          expect(chainHash(sequence, previous, hex(`${sequence}`), version)).toBe(byHand(sequence, previous, hex(`${sequence}`), version));
+          expect(chainHash(sequence, hex('x'), previous, version)).toBe(byHand(sequence, hex('x'), previous, version));
+        }
+      }
+    }
+  });
 });
 
 describe('verifyChain', () => {

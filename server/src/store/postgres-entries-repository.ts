@@ -5,7 +5,8 @@
  */
 import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
-import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository } from './repositories.js';
+import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, HashedRow } from './repositories.js';
+import { emptyHashedRow } from './hashed-row.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
 import { nullableText } from './postgres-rows.js';
 import { ActionTally } from './action-tally.js';
@@ -272,6 +273,40 @@ export class PostgresEntryRepository implements EntryRepository {
       [applicationId, fromSequence, toSequence, limit],
     );
     return rows.map(entryFromRow);
+  }
+
+  async visitHashedRows(applicationId: string, fromSequence: number, toSequence: number, limit: number, visit: (row: HashedRow) => void): Promise<number> {
+    await this.flush();
+    // Rows as arrays (no object per row), copied into one reused row object.
+    const { rows } = await this.db.query<unknown[]>({
+      name: 'entries-hashed-rows',
+      text: `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence ASC LIMIT $4`,
+      values: [applicationId, fromSequence, toSequence, limit],
+      rowMode: 'array',
+    });
+    const row = emptyHashedRow();
+    for (const values of rows) {
+      row.id = values[0] as string;
+      row.applicationId = values[1] as string;
+      row.sequence = Number(values[2]);
+      row.timestamp = values[3] as string;
+      row.actorId = values[4] as string;
+      row.action = values[5] as string;
+      row.details = values[6] as string | null;
+      row.actorDisplayName = values[7] as string | null;
+      row.actorRoles = values[8] as string | null;
+      row.entityType = values[9] as string | null;
+      row.entityId = values[10] as string | null;
+      row.occurredAt = values[11] as string | null;
+      row.ip = values[12] as string | null;
+      row.idempotencyKey = values[13] as string | null;
+      row.previousHash = values[14] as string;
+      row.hash = values[15] as string;
+      row.standaloneHash = values[16] as string;
+      row.hashVersion = Number(values[17]);
+      visit(row);
+    }
+    return rows.length;
   }
 
   nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {

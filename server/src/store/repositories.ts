@@ -4,6 +4,7 @@
  * with a network round trip (PostgreSQL) fits the same seam as the embedded one.
  */
 import type { Application, ChainFailureReason, ChainLink, HookSubscription, ListQuery, StoredEntry } from '@audit-trail/sdk/contract';
+import type { HashedColumns } from '../verification/row-canonical.js';
 
 /** An organization as stored: the API secret only as a salted scrypt hash. */
 export interface OrganizationRecord {
@@ -134,17 +135,16 @@ export interface EntryRepository {
   /** Distinct actions, most recently recorded first: read from a summary the appends maintain, not from the entries. */
   actions(applicationId: string, limit: number): Promise<ActionRow[]>;
   /**
-   * Optional fast path of the full pass: like {@link range}, but each row as its chain links plus a function that
-   * computes its standalone hash from the stored column values (verification/row-canonical.ts), without building
-   * an entry. Verification falls back to {@link range} when an engine does not offer it.
+   * Optional fast path of the full pass: the entries with `from <= sequence <= to`, ascending, at most `limit`,
+   * handed to `visit` one by one as their stored column values (verification/row-canonical.ts hashes them without
+   * building an entry). `visit` gets ONE object, refilled for every row: it must copy what it keeps. Resolves to
+   * the number of rows visited. Verification falls back to {@link range} when an engine does not offer it.
    */
-  chainLinks?(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<HashedLink[]>;
+  visitHashedRows?(applicationId: string, fromSequence: number, toSequence: number, limit: number, visit: (row: HashedRow) => void): Promise<number>;
 }
 
-/** A row as the chain sees it: its links, and its standalone hash recomputed on demand from its stored values. */
-export interface HashedLink extends ChainLink {
-  computeStandaloneHash(): string;
-}
+/** A row as the full pass reads it: its chain links and the stored values its standalone hash covers. */
+export interface HashedRow extends ChainLink, HashedColumns {}
 
 /** A node of an application's Merkle tree: `level` 0 are the leaves; `(level, index)` covers leaves `index * 2^level` onwards. */
 export interface TreeNodeRef {

@@ -2,12 +2,12 @@
  * The canonical form of an entry (contract `canonicalEntry`, RFC 8785) built straight from its stored column
  * values, for the full pass: no entry object, no generic canonicaliser over the fixed fields. The hashed fields
  * of each version are known, so their JCS order is written out once here; only `details` (any JSON) and
- * `actorRoles` go through the generic canonicaliser. A property test checks it against `canonicalEntry`.
+ * `actorRoles` are parsed, and serialised natively wherever their keys are already in order. A property test
+ * (server/test/row-canonical.property.test.ts) checks it byte for byte against the contract's `canonicalEntry`.
  *
  * JCS orders keys by UTF-16 code units: action < actorDisplayName < actorId < actorRoles < applicationId < details
  * < entityId < entityType < hashVersion < id < idempotencyKey < ip < occurredAt < sequence < timestamp.
  */
-import canonicalize from 'canonicalize';
 
 /** The stored values the hash covers; `details` and `actorRoles` as their stored JSON text. */
 export interface HashedColumns {
@@ -33,12 +33,46 @@ export interface HashedColumns {
 
 const text = JSON.stringify;
 
+/**
+ * Whether every object in a parsed JSON value already lists its keys in JCS order (UTF-16 code units, which is what
+ * `<` compares). Then `JSON.stringify` (native) writes exactly the RFC 8785 form: JCS serialises strings and numbers
+ * as `JSON.stringify` does, and only reorders keys. The ledger stores details as the caller sent them, often sorted.
+ */
+function keysInJcsOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysInJcsOrder(item)) return false;
+    return true;
+  }
+  let previous: string | undefined;
+  for (const key in value) {
+    // Object.keys order: integer-like keys come first, ascending by number, which need not be JCS order.
+    if (previous !== undefined && !(previous < key)) return false;
+    if (!keysInJcsOrder((value as Record<string, unknown>)[key])) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/**
+ * RFC 8785 form of a value parsed from JSON text (so: no `undefined`, no `toJSON`, finite numbers). Subtrees whose
+ * keys are already in JCS order go to the native `JSON.stringify` whole; only objects out of order are rewritten,
+ * keys sorted by UTF-16 code units (`Array.prototype.sort`'s default order, the order JCS specifies).
+ */
+function canonicalValue(value: unknown): string {
+  if (value === null || typeof value !== 'object' || keysInJcsOrder(value)) return text(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalValue).join(',')}]`;
+  const object = value as Record<string, unknown>;
+  let out = '';
+  for (const key of Object.keys(object).sort()) out += `${out === '' ? '' : ','}${text(key)}:${canonicalValue(object[key])}`;
+  return `{${out}}`;
+}
+
 /** Canonical JSON of a stored JSON text value, or `undefined` when it holds `null` (left out, like an absent field). */
 function canonicalJson(stored: string | null): string | undefined {
   if (stored === null) return undefined;
   const value: unknown = JSON.parse(stored);
-  if (value === null) return undefined;
-  return typeof value === 'string' ? text(value) : (canonicalize(value) as string);
+  return value === null ? undefined : canonicalValue(value);
 }
 
 /** `canonicalEntry` of the entry these columns hold, for hash versions 1 and 2. */

@@ -5,10 +5,12 @@
  * pages) and inside the verification worker, on its own connection, for long ones.
  */
 import { ChainVerification, GENESIS_HASH, standaloneHash, type VerifyResult } from '@audit-trail/sdk/contract';
-import type { EntryRepository } from '../store/repositories.js';
+import { createHash } from 'node:crypto';
+import type { EntryRepository, HashedRow } from '../store/repositories.js';
+import { canonicalFromColumns } from './row-canonical.js';
 
 /** The reads a verification needs: a subset of {@link EntryRepository}, so a worker can bring its own. */
-export type ChainReader = Pick<EntryRepository, 'findBySequence' | 'range' | 'nextAfter' | 'chainLinks'>;
+export type ChainReader = Pick<EntryRepository, 'findBySequence' | 'range' | 'nextAfter' | 'visitHashedRows'>;
 
 /** Where a verification starts when it continues from a known point (the watermark). */
 export interface VerifyAnchor {
@@ -61,18 +63,32 @@ export async function verifyRangeOutcome(
     }
   }
   let verification: ChainVerification | undefined;
+  // The fast path when the engine offers it: one reused row object, the standalone hash from its column values
+  // (no entry object, no closure per row).
+  let current: HashedRow | undefined;
+  const currentStandaloneHash = (): string => createHash('sha256').update(canonicalFromColumns(current as HashedRow), 'utf8').digest('hex');
+  const visit = (row: HashedRow): void => {
+    current = row;
+    verification ??= new ChainVerification(anchorHash ?? row.previousHash, fromSequence, anchorVersion);
+    verification.addLink(row, currentStandaloneHash);
+  };
   let next = fromSequence;
   while (next <= toSequence) {
-    // The fast path when the engine offers it: hashes from the stored values, no entry objects.
-    const page = entries.chainLinks
-      ? await entries.chainLinks(applicationId, next, toSequence, pageSize)
-      : (await entries.range(applicationId, next, toSequence, pageSize)).map((entry) => ({ ...entry, computeStandaloneHash: () => standaloneHash(entry) }));
-    const first = page[0];
-    if (!first) break;
-    verification ??= new ChainVerification(anchorHash ?? first.previousHash, fromSequence, anchorVersion);
-    for (const link of page) verification.addLink(link, link.computeStandaloneHash);
-    next = (page[page.length - 1]?.sequence ?? next) + 1;
-    if (page.length < pageSize) break;
+    let read: number;
+    if (entries.visitHashedRows) {
+      read = await entries.visitHashedRows(applicationId, next, toSequence, pageSize, visit);
+      if (read === 0) break;
+      next = (current as HashedRow).sequence + 1;
+    } else {
+      const page = await entries.range(applicationId, next, toSequence, pageSize);
+      const first = page[0];
+      if (!first) break;
+      verification ??= new ChainVerification(anchorHash ?? first.previousHash, fromSequence, anchorVersion);
+      for (const entry of page) verification.addLink(entry, () => standaloneHash(entry));
+      read = page.length;
+      next = (page[page.length - 1]?.sequence ?? next) + 1;
+    }
+    if (read < pageSize) break;
     await options.betweenPages?.();
   }
   verification ??= new ChainVerification(anchorHash ?? GENESIS_HASH, fromSequence, anchorVersion);

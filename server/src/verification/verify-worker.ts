@@ -8,10 +8,15 @@ import { openWorkerReader } from './worker-readers.js';
 import { verifyRangeOutcome } from './verify-range.js';
 import type { VerifyJob, WorkerReply } from './run-in-worker.js';
 
+/** Rows per query in the worker. */
+const WORKER_PAGE_SIZE = 10_000;
+
 async function run(job: VerifyJob): Promise<WorkerReply> {
   const opened = await openWorkerReader(job.source);
   try {
-    const options = job.anchor ? { anchor: job.anchor, pageSize: job.pageSize } : { pageSize: job.pageSize };
+    // Large pages: the worker has no event loop to share, and each page is a query (a round trip on PostgreSQL).
+    const pageSize = job.pageSize ?? WORKER_PAGE_SIZE;
+    const options = job.anchor ? { anchor: job.anchor, pageSize } : { pageSize };
     return { ok: true, outcome: await verifyRangeOutcome(opened.reader, job.applicationId, job.fromSequence, job.toSequence, options) };
   } finally {
     await opened.close();
