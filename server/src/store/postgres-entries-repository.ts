@@ -7,15 +7,12 @@ import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, HashedRow } from './repositories.js';
 import { emptyHashedRow } from './hashed-row.js';
+import { ENTRY_COLUMN_LIST, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
 import { nullableText } from './postgres-rows.js';
 import { ActionTally } from './action-tally.js';
 
-const COLUMN_NAMES = [
-  'id', 'application_id', 'sequence', 'timestamp', 'actor_id', 'action', 'details', 'actor_display_name', 'actor_roles',
-  'entity_type', 'entity_id', 'occurred_at', 'ip', 'idempotency_key', 'previous_hash', 'hash', 'standalone_hash', 'hash_version',
-] as const;
-const COLUMNS = COLUMN_NAMES.join(', ');
+const COLUMNS = ENTRY_COLUMN_LIST;
 
 function entryFromRow(row: PgRow): StoredEntry {
   const details = nullableText(row['details']);
@@ -201,6 +198,15 @@ export class PostgresEntryRepository implements EntryRepository {
   }
 
   async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
+    return (await this.listValues(applicationId, filter, page)).map(entryFromValues);
+  }
+
+  async listJson(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<string[]> {
+    return (await this.listValues(applicationId, filter, page)).map(entryJson);
+  }
+
+  /** The rows of a listing as column values (no object per row). */
+  private async listValues(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<EntryValues[]> {
     const bounds = await this.sequenceBounds(applicationId, filter);
     if (bounds === undefined) return [];
     const values: unknown[] = [applicationId];
@@ -234,9 +240,10 @@ export class PostgresEntryRepository implements EntryRepository {
       where.push(`sequence <= ${parameter(high)}`);
       name += '-high';
     }
-    name += `-${page.order}`;
+    name += `-${page.order}-values`;
     const text = `SELECT ${COLUMNS} FROM entries WHERE ${where.join(' AND ')} ORDER BY sequence ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${parameter(page.limit)}`;
-    return (await this.rows(name, text, values)).map(entryFromRow);
+    await this.flush();
+    return (await this.db.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows;
   }
 
   /**
@@ -286,24 +293,7 @@ export class PostgresEntryRepository implements EntryRepository {
     });
     const row = emptyHashedRow();
     for (const values of rows) {
-      row.id = values[0] as string;
-      row.applicationId = values[1] as string;
-      row.sequence = Number(values[2]);
-      row.timestamp = values[3] as string;
-      row.actorId = values[4] as string;
-      row.action = values[5] as string;
-      row.details = values[6] as string | null;
-      row.actorDisplayName = values[7] as string | null;
-      row.actorRoles = values[8] as string | null;
-      row.entityType = values[9] as string | null;
-      row.entityId = values[10] as string | null;
-      row.occurredAt = values[11] as string | null;
-      row.ip = values[12] as string | null;
-      row.idempotencyKey = values[13] as string | null;
-      row.previousHash = values[14] as string;
-      row.hash = values[15] as string;
-      row.standaloneHash = values[16] as string;
-      row.hashVersion = Number(values[17]);
+      fillHashedRow(row, values);
       visit(row);
     }
     return rows.length;

@@ -128,6 +128,11 @@ export interface EntryRepository {
   /** The stored entries of these idempotency keys, by key (keys not used yet are absent). */
   findByIdempotencyKeys(applicationId: string, keys: readonly string[]): Promise<Map<string, StoredEntry>>;
   list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]>;
+  /**
+   * {@link list}, each entry as its JSON text (`JSON.stringify` of the entry {@link list} gives), written from the
+   * column values without building entries (store/entry-values.ts): the list route's pages.
+   */
+  listJson(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<string[]>;
   /** Entries with `from <= sequence <= to`, ascending, at most `limit`. */
   range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]>;
   /** The first entry after `sequence`, ascending. */

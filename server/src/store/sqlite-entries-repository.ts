@@ -6,10 +6,9 @@ import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, Has
 import { nullableText, type Row } from './sqlite-rows.js';
 import { ActionTally } from './action-tally.js';
 import { emptyHashedRow } from './hashed-row.js';
+import { ENTRY_COLUMN_LIST, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
 
-const COLUMNS =
-  'id, application_id, sequence, timestamp, actor_id, action, details, actor_display_name, actor_roles, ' +
-  'entity_type, entity_id, occurred_at, ip, idempotency_key, previous_hash, hash, standalone_hash, hash_version';
+const COLUMNS = ENTRY_COLUMN_LIST;
 
 function entryFromRow(row: Row): StoredEntry {
   const details = nullableText(row['details']);
@@ -35,31 +34,6 @@ function entryFromRow(row: Row): StoredEntry {
     // As stored: verification fails an entry whose version it does not know, instead of assuming one.
     hashVersion: Number(row['hash_version']),
   };
-}
-
-/**
- * Copies a row read as an array (columns in {@link COLUMNS} order) into the full pass's reused row object: one
- * object for the whole pass instead of an entry (and its parsed JSON) per row.
- */
-function fillHashedRow(row: HashedRow, values: readonly unknown[]): void {
-  row.id = values[0] as string;
-  row.applicationId = values[1] as string;
-  row.sequence = Number(values[2]);
-  row.timestamp = values[3] as string;
-  row.actorId = values[4] as string;
-  row.action = values[5] as string;
-  row.details = values[6] as string | null;
-  row.actorDisplayName = values[7] as string | null;
-  row.actorRoles = values[8] as string | null;
-  row.entityType = values[9] as string | null;
-  row.entityId = values[10] as string | null;
-  row.occurredAt = values[11] as string | null;
-  row.ip = values[12] as string | null;
-  row.idempotencyKey = values[13] as string | null;
-  row.previousHash = values[14] as string;
-  row.hash = values[15] as string;
-  row.standaloneHash = values[16] as string;
-  row.hashVersion = Number(values[17]);
 }
 
 /** Rows per statement call of {@link SqliteEntryRepository.visitHashedRows}. */
@@ -204,6 +178,15 @@ export class SqliteEntryRepository implements EntryRepository {
   }
 
   async list(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<StoredEntry[]> {
+    return (await this.listValues(applicationId, filter, page)).map(entryFromValues);
+  }
+
+  async listJson(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<string[]> {
+    return (await this.listValues(applicationId, filter, page)).map(entryJson);
+  }
+
+  /** The rows of a listing as column values (no object per row). */
+  private async listValues(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<EntryValues[]> {
     const bounds = this.sequenceBounds(applicationId, filter);
     if (bounds === undefined) return [];
     const where = ['application_id = ?'];
@@ -236,10 +219,12 @@ export class SqliteEntryRepository implements EntryRepository {
     let statement = this.listStatements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
+      if (this.returnsArrays) (statement as StatementSync & { setReturnArrays(enabled: boolean): void }).setReturnArrays(true);
       this.listStatements.set(sql, statement);
     }
     values.push(page.limit);
-    return (statement.all(...values) as Row[]).map(entryFromRow);
+    const rows = statement.all(...values) as unknown[];
+    return this.returnsArrays ? (rows as EntryValues[]) : (rows as Row[]).map((row) => Object.values(row));
   }
 
   /**
