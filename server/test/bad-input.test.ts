@@ -115,7 +115,7 @@ describe('unexpected errors', () => {
     const app = await buildServer({ dataDir: server.dataDir + '-masked', logger: { level: 'info', stream } });
     try {
       const credentials = await createTenant(app.store);
-      app.store.entries.list = () => {
+      app.store.entries.listJson = () => {
         throw new Error('disk on fire at /secret/path');
       };
       // A real listener: light-my-request (inject) loads an ESM-only module that jest cannot require.
