@@ -502,6 +502,8 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       try {
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
+        let arrived!: () => void;
+        const atGate = new Promise<void>((resolve) => (arrived = resolve));
         // This append holds the chain lock until the gate opens (just before it moves the head and commits).
         const holding: Store = {
           ...store,
@@ -509,6 +511,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
             store.transaction((tx) => {
               const moveHead = tx.entries.moveHead.bind(tx.entries);
               tx.entries.moveHead = async (...args) => {
+                arrived();
                 await gate;
                 return moveHead(...args);
               };
@@ -516,6 +519,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
             }),
         };
         const ahead = appendEntries(holding, applicationId, [{ actorId: 'a', action: 'AHEAD' }], at(120_000));
+        await atGate;
         // The other process's clock is a minute behind; its append waits for the lock...
         const behind = appendEntries(other, applicationId, [{ actorId: 'b', action: 'BEHIND' }], at(60_000));
         for (let waited = 0; ; waited += 20) {
