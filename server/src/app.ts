@@ -131,7 +131,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   installBodyParsers(app);
   installErrorHandlers(app);
   app.addHook('onClose', async () => {
-    dispatcher.close();
+    await dispatcher.close();
     await monitor.idle();
     await store.close();
   });

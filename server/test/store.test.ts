@@ -263,7 +263,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     await expect(store.transaction((tx) => tx.hooks.enqueueDeliveries([delivery('d9', 'q1'), delivery('d1', 'q1')]))).rejects.toThrow();
     expect(await store.hooks.countPendingDeliveries(tenant.organizationId)).toBe(3);
 
-    await store.hooks.rescheduleDelivery('d1', 2, 1_767_225_700_000);
+    await store.hooks.rescheduleDelivery('d1', 2, 1_767_225_700_000, 'owner-1', 1_767_225_760_000);
     expect((await pending(1000)).find((d) => d.id === 'd1')).toEqual({ ...delivery('d1', 'q2'), attempt: 2, nextAttemptAt: 1_767_225_700_000 });
     await store.hooks.completeDelivery('d3');
     await store.hooks.completeDelivery('d3');

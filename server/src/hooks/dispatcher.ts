@@ -6,6 +6,13 @@
  * whatever was pending (at least once: a delivery cut short by the restart is sent again, with the same
  * `Audit-Trail-Delivery-Id` for the receiver to deduplicate).
  *
+ * Several processes on one database: a process works on a row only while it holds the row's lease
+ * (`lease_owner`, `lease_expires_at`). Rows it queues are leased to it from the start; before every attempt it
+ * renews the lease, which fails when another process has taken the row (then it lets the row go); every
+ * `pollIntervalMs` it claims due rows that nobody holds or whose lease expired (a process that died), with
+ * `FOR UPDATE SKIP LOCKED` on PostgreSQL. A lease outlives an attempt (`leaseMs` is at least twice `deadlineMs`),
+ * so two live processes never deliver one row at the same time; a stop releases the leases it held.
+ *
  * Isolation: every organization has its own queue and at most `perTenantConcurrency` deliveries in flight, and
  * the organizations with work take turns for the `concurrency` global slots, so one tenant's slow or dead target
  * delays only that tenant. Each attempt has an idle timeout and a total deadline, and its target is checked again
@@ -41,6 +48,15 @@ export interface HookDispatcherOptions {
   allowLoopback?: boolean;
   /** Hostname resolution (tests inject one; never a network lookup in tests). @default the system resolver */
   resolver?: Resolver;
+  /**
+   * How long a process holds a delivery it works on before another process may take it over (a process that died
+   * loses its rows after this long). At least twice `deadlineMs`. @default 60000
+   */
+  leaseMs?: number;
+  /** How often a process looks for due deliveries nobody holds (other processes' expired leases). @default 5000 */
+  pollIntervalMs?: number;
+  /** The clock (epoch ms) of leases and retry times; tests inject one. @default Date.now */
+  now?: () => number;
 }
 
 /** Default delays between webhook delivery attempts. */
@@ -68,8 +84,8 @@ interface Lane {
   pending: number;
 }
 
-// Restart recovery reads the queue in one go up to this many rows; the per-tenant bound keeps it small.
-const RECOVERY_LIMIT = 1_000_000;
+// Rows claimed per poll (the next poll takes more).
+const CLAIM_BATCH = 500;
 
 export class HookDispatcher {
   readonly policy: TargetPolicyOptions;
@@ -90,6 +106,15 @@ export class HookDispatcher {
   private inFlight = 0;
   private working = 0;
   private idleWaiters: (() => void)[] = [];
+  /** This process's name on the leases it holds. */
+  readonly owner = randomUUID();
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly now: () => number;
+  /** Rows this process holds in memory (queued, in flight, waiting for a retry): a poll does not take them twice. */
+  private readonly held = new Set<string>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private polling: Promise<number> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -105,24 +130,67 @@ export class HookDispatcher {
     this.maxHooksPerApplication = options.maxHooksPerApplication ?? DEFAULT_MAX_HOOKS_PER_APPLICATION;
     this.policy = { allowLoopback: options.allowLoopback ?? false, ...(options.resolver ? { resolver: options.resolver } : {}) };
     this.throttled = new ThrottledLog(log);
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
+    this.now = options.now ?? Date.now;
+    if (this.leaseMs < 2 * this.deadlineMs) {
+      throw new TypeError(`webhooks.leaseMs (${this.leaseMs}) must be at least twice webhooks.deadlineMs (${this.deadlineMs}): a lease must outlive an attempt`);
+    }
   }
 
-  /** Schedules the deliveries a previous run left in the queue; call once before listening. */
+  /**
+   * Takes over the due deliveries nobody holds (left by a stopped process, or by one that died once its lease
+   * expired) and polls for more every `pollIntervalMs`; call once before listening. Resolves with how many it took.
+   */
   async recover(): Promise<number> {
-    const records = await this.store.hooks.pendingDeliveries(RECOVERY_LIMIT);
+    const taken = await this.poll();
+    this.schedulePoll();
+    return taken;
+  }
+
+  /** Claims due rows nobody holds and schedules them; one poll at a time. Resolves with how many it claimed. */
+  poll(): Promise<number> {
+    this.polling ??= this.claim().finally(() => {
+      this.polling = undefined;
+      this.notifyIdle();
+    });
+    return this.polling;
+  }
+
+  private async claim(): Promise<number> {
+    if (this.abort.signal.aborted) return 0;
+    const now = this.now();
+    const records = await this.store.hooks.claimDeliveries(this.owner, now, now + this.leaseMs, CLAIM_BATCH);
     const hooks = new Map<string, HookRecord | undefined>();
+    let taken = 0;
     for (const record of records) {
+      if (this.held.has(record.id)) continue;
       if (!hooks.has(record.hookId)) hooks.set(record.hookId, await this.store.hooks.findById(record.hookId));
       const hook = hooks.get(record.hookId);
       if (!hook) {
         await this.store.hooks.completeDelivery(record.id);
         continue;
       }
+      if (this.abort.signal.aborted) break;
+      taken += 1;
+      this.held.add(record.id);
       this.lane(record.organizationId).pending += 1;
-      this.schedule({ record, hook }, record.nextAttemptAt - Date.now());
+      this.schedule({ record, hook }, record.nextAttemptAt - this.now());
     }
     this.pump();
-    return records.length;
+    return taken;
+  }
+
+  private schedulePoll(): void {
+    if (this.abort.signal.aborted) return;
+    this.pollTimer = setTimeout(() => {
+      this.poll()
+        .catch((error: unknown) => {
+          if (!this.abort.signal.aborted) this.log.error({ err: error }, 'webhook queue poll failed');
+        })
+        .finally(() => this.schedulePoll());
+    }, this.pollIntervalMs);
+    this.pollTimer.unref();
   }
 
   /**
@@ -141,7 +209,7 @@ export class HookDispatcher {
     const hooks = await tx.hooks.listForApplication(application.id);
     if (hooks.length === 0) return undefined;
     const lane = this.lane(application.organizationId);
-    const now = Date.now();
+    const now = this.now();
     const deliveries: Delivery[] = [];
     let dropped = 0;
     for (const entry of entries) {
@@ -167,13 +235,18 @@ export class HookDispatcher {
       );
     }
     if (deliveries.length === 0) return undefined;
-    await tx.hooks.enqueueDeliveries(deliveries.map((delivery) => delivery.record));
+    // Leased to this process from the start: it delivers them without claiming them again.
+    await tx.hooks.enqueueDeliveries(
+      deliveries.map((delivery) => delivery.record),
+      { owner: this.owner, expiresAt: now + this.leaseMs },
+    );
     // Their place in the tenant's bound is taken now, so concurrent appends of one tenant cannot overshoot it.
     lane.pending += deliveries.length;
     this.working += 1;
     return (committed) => {
       this.working -= 1;
       if (committed && !this.abort.signal.aborted) {
+        for (const delivery of deliveries) this.held.add(delivery.record.id);
         lane.queue.push(...deliveries);
         this.pump();
       } else {
@@ -194,14 +267,21 @@ export class HookDispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops delivering: cancels retries and aborts requests in flight. Pending rows stay for the next start. */
-  close(): void {
+  /**
+   * Stops delivering: cancels retries and aborts requests in flight, then releases the leases this process holds,
+   * so that another process (or the next start) takes the pending rows over at once instead of after the lease.
+   */
+  async close(): Promise<void> {
     this.abort.abort();
+    clearTimeout(this.pollTimer);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.lanes.clear();
     this.turn = [];
+    this.held.clear();
     this.notifyIdle();
+    await this.polling?.catch(() => undefined);
+    await this.store.hooks.releaseLeases(this.owner);
   }
 
   private lane(organizationId: string): Lane {
@@ -215,6 +295,7 @@ export class HookDispatcher {
   }
 
   private isIdle(): boolean {
+    if (this.polling !== undefined) return false;
     if (this.inFlight > 0 || this.timers.size > 0 || this.working > 0) return false;
     for (const lane of this.lanes.values()) if (lane.queue.length > 0) return false;
     return true;
@@ -242,6 +323,7 @@ export class HookDispatcher {
       const delivery = lane.queue.shift() as Delivery;
       if (this.removed.has(delivery.hook.id)) {
         lane.pending -= 1;
+        this.held.delete(delivery.record.id);
         continue;
       }
       lane.inFlight += 1;
@@ -282,14 +364,27 @@ export class HookDispatcher {
     this.timers.add(timer);
   }
 
-  private async settle(delivery: Delivery): Promise<void> {
+  /** The row leaves this process's hands (done, given up, removed, or taken by another process). */
+  private letGo(delivery: Delivery): void {
     const lane = this.lanes.get(delivery.record.organizationId);
     if (lane) lane.pending -= 1;
+    this.held.delete(delivery.record.id);
+  }
+
+  private async settle(delivery: Delivery): Promise<void> {
+    this.letGo(delivery);
     await this.store.hooks.completeDelivery(delivery.record.id);
   }
 
   private async attempt(delivery: Delivery): Promise<void> {
     const { hook, record } = delivery;
+    // Renewed for this attempt; refused when another process took the row over (this one was too slow to reach
+    // it, or its lease expired): then that process delivers it, and this one lets it go.
+    const now = this.now();
+    if (!(await this.store.hooks.renewLease(record.id, this.owner, now, now + this.leaseMs))) {
+      this.letGo(delivery);
+      return;
+    }
     let outcome: string;
     try {
       // Checked again now: the name may resolve elsewhere than at subscription. The connection uses exactly the
@@ -310,9 +405,8 @@ export class HookDispatcher {
       if (status >= 200 && status < 300) return await this.settle(delivery);
       if (status === 410) {
         this.removed.add(hook.id);
+        this.letGo(delivery);
         await this.store.hooks.delete(hook.applicationId, hook.id);
-        const lane = this.lanes.get(record.organizationId);
-        if (lane) lane.pending -= 1;
         this.log.info({ hookId: hook.id }, 'webhook target answered 410 Gone, subscription removed');
         return;
       }
@@ -329,8 +423,9 @@ export class HookDispatcher {
       return;
     }
     this.log.debug({ hookId: hook.id, entryId: record.entryId, outcome, delay }, 'webhook delivery failed, will retry');
-    const next = { ...record, attempt: record.attempt + 1, nextAttemptAt: Date.now() + delay };
-    await this.store.hooks.rescheduleDelivery(record.id, next.attempt, next.nextAttemptAt);
+    const next = { ...record, attempt: record.attempt + 1, nextAttemptAt: this.now() + delay };
+    // Still held by this process until the retry, and for a lease after it.
+    await this.store.hooks.rescheduleDelivery(record.id, next.attempt, next.nextAttemptAt, this.owner, next.nextAttemptAt + this.leaseMs);
     this.schedule({ hook, record: next }, delay);
   }
 }

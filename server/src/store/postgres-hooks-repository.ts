@@ -1,5 +1,5 @@
 /** {@link HookRepository} on PostgreSQL: subscriptions and the durable delivery queue. */
-import type { HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
+import type { DeliveryLease, HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
 import { nullableText, type PgRow, type Queryable } from './postgres-rows.js';
 
 const HOOK_COLUMNS = 'id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at, secret';
@@ -94,12 +94,12 @@ export class PostgresHookRepository implements HookRepository {
     return rows[0] && hookFromRow(rows[0]);
   }
 
-  async enqueueDeliveries(records: readonly HookDeliveryRecord[]): Promise<void> {
+  async enqueueDeliveries(records: readonly HookDeliveryRecord[], lease?: DeliveryLease): Promise<void> {
     if (records.length === 0) return;
     // One multi-row INSERT via unnest: a fan-out is one round trip, in the order given (position keeps it).
     await this.db.query({
-      text: `INSERT INTO hook_deliveries (${DELIVERY_COLUMNS})
-        SELECT ${DELIVERY_COLUMNS}
+      text: `INSERT INTO hook_deliveries (${DELIVERY_COLUMNS}, lease_owner, lease_expires_at)
+        SELECT ${DELIVERY_COLUMNS}, $9::text, $10::bigint
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[])
           WITH ORDINALITY AS t(${DELIVERY_COLUMNS}, n)
         ORDER BY n`,
@@ -112,6 +112,8 @@ export class PostgresHookRepository implements HookRepository {
         records.map((r) => r.body),
         records.map((r) => r.attempt),
         records.map((r) => r.nextAttemptAt),
+        lease?.owner ?? null,
+        lease?.expiresAt ?? null,
       ],
     });
   }
@@ -134,11 +136,47 @@ export class PostgresHookRepository implements HookRepository {
     return Number(rows[0]?.['count'] ?? 0);
   }
 
-  async rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number): Promise<void> {
+  async claimDeliveries(owner: string, now: number, leaseUntil: number, limit: number): Promise<HookDeliveryRecord[]> {
+    // The classic queue claim: candidate rows locked with SKIP LOCKED, so concurrent claimers (other processes)
+    // pass over each other's rows instead of waiting for them or taking them twice.
+    const { rows } = await this.db.query<PgRow>({
+      name: 'hooks-claim',
+      text: `UPDATE hook_deliveries AS d SET lease_owner = $1, lease_expires_at = $3
+        FROM (SELECT id FROM hook_deliveries
+              WHERE next_attempt_at <= $2 AND (lease_owner IS NULL OR lease_expires_at <= $2)
+              ORDER BY position LIMIT $4 FOR UPDATE SKIP LOCKED) AS c
+        WHERE d.id = c.id
+        RETURNING d.id, d.hook_id, d.application_id, d.organization_id, d.entry_id, d.body, d.attempt, d.next_attempt_at, d.position`,
+      values: [owner, now, leaseUntil, limit],
+    });
+    return rows.sort((a, b) => Number(a['position']) - Number(b['position'])).map(deliveryFromRow);
+  }
+
+  async renewLease(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {
+    // A concurrent claim of the same row waits for this row lock and then re-checks the condition, so exactly one
+    // of two racing processes gets the row.
+    const result = await this.db.query({
+      name: 'hooks-renew-lease',
+      text: `UPDATE hook_deliveries SET lease_owner = $2, lease_expires_at = $4
+        WHERE id = $1 AND (lease_owner = $2 OR lease_owner IS NULL OR lease_expires_at <= $3)`,
+      values: [id, owner, now, leaseUntil],
+    });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseLeases(owner: string): Promise<void> {
+    await this.db.query({
+      name: 'hooks-release-leases',
+      text: 'UPDATE hook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1',
+      values: [owner],
+    });
+  }
+
+  async rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number, owner: string, leaseUntil: number): Promise<void> {
     await this.db.query({
       name: 'hooks-reschedule',
-      text: 'UPDATE hook_deliveries SET attempt = $1, next_attempt_at = $2 WHERE id = $3',
-      values: [attempt, nextAttemptAt, id],
+      text: 'UPDATE hook_deliveries SET attempt = $1, next_attempt_at = $2, lease_owner = $3, lease_expires_at = $4 WHERE id = $5',
+      values: [attempt, nextAttemptAt, owner, leaseUntil, id],
     });
   }
 

@@ -170,6 +170,12 @@ CREATE INDEX IF NOT EXISTS hook_deliveries_by_organization ON hook_deliveries (o
 CREATE INDEX IF NOT EXISTS hook_deliveries_by_hook ON hook_deliveries (hook_id);
 CREATE INDEX IF NOT EXISTS hook_deliveries_by_position ON hook_deliveries (position);
 `,
+  `
+-- Several processes deliver from one queue: a row is worked on only by the process holding its lease
+-- (server/src/hooks/dispatcher.ts); NULL = nobody, free to claim. Rows queued before this migration are free.
+ALTER TABLE hook_deliveries ADD COLUMN IF NOT EXISTS lease_owner TEXT;
+ALTER TABLE hook_deliveries ADD COLUMN IF NOT EXISTS lease_expires_at BIGINT;
+`,
 ];
 
 /** Creates or upgrades the schema; safe to run from several processes at once. */

@@ -206,6 +206,15 @@ export interface HookDeliveryRecord {
   nextAttemptAt: number;
 }
 
+/**
+ * Who works on a delivery, and until when (epoch ms): another process may take the row over once `expiresAt` has
+ * passed (its holder died). See hooks/dispatcher.ts.
+ */
+export interface DeliveryLease {
+  owner: string;
+  expiresAt: number;
+}
+
 /** Webhook subscriptions and their pending deliveries. */
 export interface HookRepository {
   insert(record: HookRecord): Promise<void>;
@@ -220,14 +229,30 @@ export interface HookRepository {
   lockApplicationHooks(applicationId: string): Promise<void>;
   countForApplication(applicationId: string): Promise<number>;
   findById(id: string): Promise<HookRecord | undefined>;
-  /** Queues deliveries (callers wrap a fan-out in {@link Store.transaction}: one commit for the lot). */
-  enqueueDeliveries(records: readonly HookDeliveryRecord[]): Promise<void>;
-  /** Pending deliveries, oldest first, at most `limit` (restart recovery). */
+  /**
+   * Queues deliveries (the append's transaction queues its fan-out: one commit for the entries and their
+   * deliveries), held under `lease` when given, free for any process to claim otherwise.
+   */
+  enqueueDeliveries(records: readonly HookDeliveryRecord[], lease?: DeliveryLease): Promise<void>;
+  /** Pending deliveries, oldest first, at most `limit` (tests and operators; delivery claims rows instead). */
   pendingDeliveries(limit: number): Promise<HookDeliveryRecord[]>;
+  /**
+   * Leases to `owner` until `leaseUntil` up to `limit` deliveries due at `now` that nobody holds (no lease, or an
+   * expired one), oldest first, and returns them. Atomic across processes: a row goes to one claimer only (rows
+   * another transaction is claiming are skipped, not waited for).
+   */
+  claimDeliveries(owner: string, now: number, leaseUntil: number, limit: number): Promise<HookDeliveryRecord[]>;
+  /**
+   * Extends `owner`'s lease on one delivery to `leaseUntil`, or takes it when nobody holds it; `false` when another
+   * owner holds an unexpired lease or the row is gone (then `owner` must not deliver it).
+   */
+  renewLease(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean>;
+  /** Gives up every lease `owner` holds (a graceful stop), so others take the rows at once. */
+  releaseLeases(owner: string): Promise<void>;
   /** How many deliveries an organization has pending (its queue bound). */
   countPendingDeliveries(organizationId: string): Promise<number>;
-  /** Records a failed attempt and when to try again. */
-  rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number): Promise<void>;
+  /** Records a failed attempt and when to try again; `owner` keeps the row until `leaseUntil`. */
+  rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number, owner: string, leaseUntil: number): Promise<void>;
   /** Removes a delivery that succeeded or was given up. */
   completeDelivery(id: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /** {@link HookRepository} on `node:sqlite`: subscriptions and the durable delivery queue. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
+import type { DeliveryLease, HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
 import { nullableText, type Row } from './sqlite-rows.js';
 
 const HOOK_COLUMNS = 'id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at, secret';
@@ -40,6 +40,9 @@ export class SqliteHookRepository implements HookRepository {
   private readonly countPendingStatement: StatementSync;
   private readonly rescheduleStatement: StatementSync;
   private readonly completeStatement: StatementSync;
+  private readonly claimStatement: StatementSync;
+  private readonly renewStatement: StatementSync;
+  private readonly releaseStatement: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.insertStatement = db.prepare(`INSERT INTO hooks (${HOOK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -49,11 +52,21 @@ export class SqliteHookRepository implements HookRepository {
     this.countStatement = db.prepare('SELECT COUNT(*) AS count FROM hooks WHERE application_id = ?');
     this.findStatement = db.prepare(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = ?`);
     this.enqueueStatement = db.prepare(
-      'INSERT INTO hook_deliveries (id, hook_id, application_id, organization_id, entry_id, body, attempt, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO hook_deliveries (id, hook_id, application_id, organization_id, entry_id, body, attempt, next_attempt_at, lease_owner, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.pendingStatement = db.prepare('SELECT * FROM hook_deliveries ORDER BY rowid LIMIT ?');
     this.countPendingStatement = db.prepare('SELECT COUNT(*) AS count FROM hook_deliveries WHERE organization_id = ?');
-    this.rescheduleStatement = db.prepare('UPDATE hook_deliveries SET attempt = ?, next_attempt_at = ? WHERE id = ?');
+    this.rescheduleStatement = db.prepare('UPDATE hook_deliveries SET attempt = ?, next_attempt_at = ?, lease_owner = ?, lease_expires_at = ? WHERE id = ?');
+    // One statement, so atomic; another process on the file waits for SQLite's write lock (busy_timeout).
+    this.claimStatement = db.prepare(
+      `UPDATE hook_deliveries SET lease_owner = ?, lease_expires_at = ?
+       WHERE rowid IN (SELECT rowid FROM hook_deliveries WHERE next_attempt_at <= ? AND (lease_owner IS NULL OR lease_expires_at <= ?) ORDER BY rowid LIMIT ?)
+       RETURNING rowid AS position, *`,
+    );
+    this.renewStatement = db.prepare(
+      'UPDATE hook_deliveries SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND (lease_owner = ? OR lease_owner IS NULL OR lease_expires_at <= ?)',
+    );
+    this.releaseStatement = db.prepare('UPDATE hook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?');
     this.completeStatement = db.prepare('DELETE FROM hook_deliveries WHERE id = ?');
   }
 
@@ -95,8 +108,25 @@ export class SqliteHookRepository implements HookRepository {
     return row && hookFromRow(row);
   }
 
-  async enqueueDeliveries(records: readonly HookDeliveryRecord[]): Promise<void> {
-    for (const r of records) this.enqueueStatement.run(r.id, r.hookId, r.applicationId, r.organizationId, r.entryId, r.body, r.attempt, r.nextAttemptAt);
+  async enqueueDeliveries(records: readonly HookDeliveryRecord[], lease?: DeliveryLease): Promise<void> {
+    const owner = lease?.owner ?? null;
+    const expiresAt = lease?.expiresAt ?? null;
+    for (const r of records) {
+      this.enqueueStatement.run(r.id, r.hookId, r.applicationId, r.organizationId, r.entryId, r.body, r.attempt, r.nextAttemptAt, owner, expiresAt);
+    }
+  }
+
+  async claimDeliveries(owner: string, now: number, leaseUntil: number, limit: number): Promise<HookDeliveryRecord[]> {
+    const rows = this.claimStatement.all(owner, leaseUntil, now, now, limit) as Row[];
+    return rows.sort((a, b) => Number(a['position']) - Number(b['position'])).map(deliveryFromRow);
+  }
+
+  async renewLease(id: string, owner: string, now: number, leaseUntil: number): Promise<boolean> {
+    return Number(this.renewStatement.run(owner, leaseUntil, id, owner, now).changes) > 0;
+  }
+
+  async releaseLeases(owner: string): Promise<void> {
+    this.releaseStatement.run(owner);
   }
 
   async pendingDeliveries(limit: number): Promise<HookDeliveryRecord[]> {
@@ -107,8 +137,8 @@ export class SqliteHookRepository implements HookRepository {
     return Number((this.countPendingStatement.get(organizationId) as Row)['count']);
   }
 
-  async rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number): Promise<void> {
-    this.rescheduleStatement.run(attempt, nextAttemptAt, id);
+  async rescheduleDelivery(id: string, attempt: number, nextAttemptAt: number, owner: string, leaseUntil: number): Promise<void> {
+    this.rescheduleStatement.run(attempt, nextAttemptAt, owner, leaseUntil, id);
   }
 
   async completeDelivery(id: string): Promise<void> {

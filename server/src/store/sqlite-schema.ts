@@ -15,6 +15,9 @@ export const ADDED_COLUMNS: readonly { table: string; column: string; definition
   { table: 'organizations', column: 'previous_secret_salt', definition: 'BLOB' },
   { table: 'organizations', column: 'previous_secret_hash', definition: 'BLOB' },
   { table: 'organizations', column: 'previous_secret_valid_until', definition: 'TEXT' },
+  // Delivery leases (hooks/dispatcher.ts): rows queued before them are free to claim.
+  { table: 'hook_deliveries', column: 'lease_owner', definition: 'TEXT' },
+  { table: 'hook_deliveries', column: 'lease_expires_at', definition: 'INTEGER' },
 ];
 
 /** Gives every hook without a signing secret (made before signatures existed) a random one. */
@@ -154,7 +157,10 @@ CREATE TABLE IF NOT EXISTS hook_deliveries (
   entry_id TEXT NOT NULL,
   body TEXT NOT NULL,
   attempt INTEGER NOT NULL,
-  next_attempt_at INTEGER NOT NULL
+  next_attempt_at INTEGER NOT NULL,
+  -- Who works on the row and until when (epoch ms); NULL = nobody, free to claim (hooks/dispatcher.ts).
+  lease_owner TEXT,
+  lease_expires_at INTEGER
 ) STRICT;
 CREATE INDEX IF NOT EXISTS hook_deliveries_by_organization ON hook_deliveries (organization_id);
 CREATE INDEX IF NOT EXISTS hook_deliveries_by_hook ON hook_deliveries (hook_id);
