@@ -25,7 +25,7 @@ import { registerLogRoutes } from './routes/log.js';
 import { registerMerkleRoutes } from './routes/merkle.js';
 import { GroupCommit } from './group-commit.js';
 import { CheckpointSigner } from './merkle/checkpoints.js';
-import { loadSigningKey } from './merkle/signing-key.js';
+import { isConfigured, loadSharedSigningKey, loadSigningKey, type SigningKey } from './merkle/signing-key.js';
 import { registerOpenApiRoute } from './routes/openapi.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import type { Store } from './store/repositories.js';
@@ -98,16 +98,27 @@ function loggerOption(logger: FastifyServerOptions['logger']): FastifyServerOpti
 /** Builds the server (not listening). */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   if (!options.store && !options.dataDir && !options.databaseUrl) throw new TypeError('buildServer needs a dataDir, a databaseUrl or a store');
-  // Before the store opens, so that a missing key fails fast and a created key tightens the fresh data dir.
-  const signingKey = loadSigningKey({
+  const keySource = {
     ...(options.signingKey === undefined ? {} : { key: options.signingKey }),
     ...(options.signingKeyFile === undefined ? {} : { keyFile: options.signingKeyFile }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.signingKeyName === undefined ? {} : { name: options.signingKeyName }),
-  });
-  const checkpoints = new CheckpointSigner(signingKey.name, signingKey.privateKey);
+  };
+  // Without a configured key, a database several processes share keeps the key (one per deployment, not one per
+  // machine); the embedded store's key is the data directory's file. A configured key or the file is read before
+  // the store opens, so that a missing key fails fast and a created key tightens the fresh data dir.
+  const sharedKey = !isConfigured(keySource) && (options.store ? options.store.settings !== undefined : Boolean(options.databaseUrl));
+  const configuredKey = sharedKey ? undefined : loadSigningKey(keySource);
   if (options.adminToken !== undefined) checkAdminToken(options.adminToken);
   const store = options.store ?? (await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir }));
+  let signingKey: SigningKey;
+  try {
+    signingKey = configuredKey ?? (store.settings ? await loadSharedSigningKey(store.settings, keySource) : loadSigningKey(keySource));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const checkpoints = new CheckpointSigner(signingKey.name, signingKey.privateKey);
   const app = Fastify({
     logger: loggerOption(options.logger ?? false),
     bodyLimit: LIMITS.bodyBytes,

@@ -1,13 +1,16 @@
 /**
  * The service's checkpoint signing key. Every process of one deployment must sign with the same key (clients
- * pin it), so it comes from configuration when given, and otherwise from a file in the data directory created on
- * the first start (mode 0600 in a 0700 directory, like an ssh key). Never one key per process: with no
- * configuration and no data directory there is no key, and the server refuses to start.
+ * pin it), so it comes from configuration when given; otherwise, on a database several processes share
+ * (PostgreSQL), from the database (stored once by the first process, {@link loadSharedSigningKey}); otherwise from a
+ * file in the data directory created on the first start (mode 0600 in a 0700 directory, like an ssh key). Never
+ * one key per process: with no configuration, no shared database and no data directory there is no key, and the
+ * server refuses to start.
  *
  * The key text is Go's `golang.org/x/mod/sumdb/note` signer format, which C2SP tools read:
  * `PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 || 32-byte seed)>`.
  */
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import type { SettingsRepository } from '../store/repositories.js';
 import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -68,6 +71,38 @@ export interface SigningKeySource {
   dataDir?: string;
   /** Name for a key created on first start. @default {@link DEFAULT_KEY_NAME} */
   name?: string;
+}
+
+/** Whether the source names a key itself (text or file), which then wins over any stored one. */
+export function isConfigured(source: SigningKeySource): boolean {
+  return (source.key !== undefined && source.key.trim() !== '') || source.keyFile !== undefined;
+}
+
+/** Name of the signing key among the database's settings. */
+export const SHARED_SIGNING_KEY_SETTING = 'checkpoint-signing-key';
+
+/**
+ * The deployment's key kept in a database every process shares (used when none is configured). The first process
+ * to start stores its candidate (the data directory's key file when there is one, so a deployment that signed with
+ * it keeps its pinned key; a new key otherwise) with insert-if-absent, and every process uses the stored one.
+ * Whoever can read that database can then sign checkpoints: see docs/server.md, "Signing key".
+ */
+export async function loadSharedSigningKey(settings: SettingsRepository, source: SigningKeySource): Promise<SigningKey & { created: boolean; location: string }> {
+  let candidate: SigningKey | undefined;
+  if (source.dataDir !== undefined) {
+    const file = join(source.dataDir, SIGNING_KEY_FILE);
+    try {
+      candidate = parseSigningKey(readFileSync(file, 'utf8'), file);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+  const name = source.name ?? DEFAULT_KEY_NAME;
+  if (!candidate && !isValidKeyName(name)) throw new TypeError(`invalid signing key name "${name}" (no spaces or "+")`);
+  candidate ??= { name, privateKey: generateKeyPairSync('ed25519').privateKey };
+  const proposed = formatSigningKey(candidate);
+  const stored = await settings.keepFirst(SHARED_SIGNING_KEY_SETTING, proposed);
+  return { ...parseSigningKey(stored, 'the signing key stored in the database'), created: stored === proposed, location: 'database' };
 }
 
 function isMissing(error: unknown): boolean {

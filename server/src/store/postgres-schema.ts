@@ -176,6 +176,15 @@ CREATE INDEX IF NOT EXISTS hook_deliveries_by_position ON hook_deliveries (posit
 ALTER TABLE hook_deliveries ADD COLUMN IF NOT EXISTS lease_owner TEXT;
 ALTER TABLE hook_deliveries ADD COLUMN IF NOT EXISTS lease_expires_at BIGINT;
 `,
+  `
+-- Deployment-wide settings every process shares (SettingsRepository): the checkpoint signing key when none is
+-- configured, so that every process of the deployment signs with the same key.
+CREATE TABLE IF NOT EXISTS service_settings (
+  name TEXT COLLATE "C" PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+`,
 ];
 
 /** Creates or upgrades the schema; safe to run from several processes at once. */

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { migrate } from './postgres-schema.js';
 import { PostgresEntryRepository } from './postgres-entries-repository.js';
 import { PostgresHookRepository } from './postgres-hooks-repository.js';
+import { PostgresSettingsRepository } from './postgres-settings-repository.js';
 import { PostgresTenantRepository } from './postgres-tenants-repository.js';
 import { PostgresTreeRepository } from './postgres-tree-repository.js';
 import { PostgresVerificationRepository } from './postgres-verification-repository.js';
@@ -59,6 +60,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   let open = true;
   return {
     ...repositoriesOn(pool, false),
+    settings: new PostgresSettingsRepository(pool),
     readerSource: { engine: 'postgres', connectionString: url },
     async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
       const client = await pool.connect();

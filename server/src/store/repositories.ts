@@ -312,8 +312,22 @@ export interface Repositories {
  */
 export type ReaderSource = { engine: 'sqlite'; path: string } | { engine: 'postgres'; connectionString: string };
 
+/**
+ * Deployment-wide settings kept in the database, for engines that several server processes share (PostgreSQL):
+ * today the checkpoint signing key when none is configured (merkle/signing-key.ts).
+ */
+export interface SettingsRepository {
+  /**
+   * Stores `value` under `name` unless a value is stored already, and returns the stored one: the first caller
+   * wins, every caller (in any process) gets the same answer.
+   */
+  keepFirst(name: string, value: string): Promise<string>;
+}
+
 /** Everything the server stores. */
 export interface Store extends Repositories {
+  /** Present when several processes may share the store (PostgreSQL); absent on the embedded SQLite file. */
+  settings?: SettingsRepository;
   /**
    * Runs `work` atomically on the repositories it is given: all its writes are kept, or none. `work` must do
    * nothing but store calls (no network), so that it holds the application's chain only briefly.
