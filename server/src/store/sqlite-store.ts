@@ -4,6 +4,7 @@ import { ensurePrivateDirectory, ensurePrivateFile } from './private-files.js';
 import { sqlite } from './sqlite-module.js';
 import { ADDED_COLUMNS, FILL_HOOK_SECRETS_SQL, SCHEMA_SQL, upgradeSqliteSchema } from './sqlite-schema.js';
 import { SqliteEntryRepository } from './sqlite-entries-repository.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
 import { SqliteTenantRepository } from './sqlite-tenants-repository.js';
 import { SqliteTreeRepository } from './sqlite-tree-repository.js';
@@ -18,6 +19,9 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, DATABASE_FILE);
 }
 
+/** WAL pages after which the server's own connection checkpoints (SQLite's default is 1,000). */
+export const BACKSTOP_AUTOCHECKPOINT_PAGES = 16_384;
+
 /** Opens (creating when needed) the SQLite store in `dataDir`. */
 export function openSqliteStore(dataDir: string): Store {
   ensurePrivateDirectory(dataDir);
@@ -28,6 +32,9 @@ export function openSqliteStore(dataDir: string): Store {
   // WAL lets readers (list, verify) run while a batch is being written; NORMAL sync is durable across process
   // crashes in WAL mode and much faster than FULL. busy_timeout covers a second process (e.g. a CLI) on the file.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  // Checkpoints run in a worker thread (sqlite-checkpointer.ts), not inside an append's COMMIT: this connection
+  // checkpoints by itself only if the WAL passes 64 MB (16,384 pages of 4 KiB), should the worker fall behind.
+  db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES};`);
   db.exec(SCHEMA_SQL);
   for (const { table, column, definition } of ADDED_COLUMNS) {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
@@ -35,6 +42,7 @@ export function openSqliteStore(dataDir: string): Store {
   }
   upgradeSqliteSchema(db);
   db.exec(FILL_HOOK_SECRETS_SQL);
+  const checkpointer = startCheckpointer(location);
   let open = true;
   const entries = new SqliteEntryRepository(db);
   const tenants = new SqliteTenantRepository(db);
@@ -78,6 +86,7 @@ export function openSqliteStore(dataDir: string): Store {
       if (!open) return;
       open = false;
       await turn;
+      await checkpointer.stop();
       db.close();
     },
   };
