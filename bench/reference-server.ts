@@ -12,7 +12,9 @@ import { createTenant } from '@audit-trail/server';
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'audit-trail-bench-'));
-  const app = await buildServer({ dataDir });
+  // BENCH_NO_AUTH_LIMIT=1: the failed-authentication limiter's bounds out of reach (the limits suite's "before" side).
+  const unlimited = process.env['BENCH_NO_AUTH_LIMIT'] === '1';
+  const app = await buildServer({ dataDir, ...(unlimited ? { limits: { failedAuthPerAddress: 1e9, failedAuthPerOrganization: 1e9 } } : {}) });
   const tenants = [];
   const count = Number(process.env['BENCH_TENANTS'] ?? 12);
   for (let i = 0; i < count; i++) tenants.push(await createTenant(app.store, { organizationName: `Bench ${i}`, applicationName: `Bench ${i}` }));

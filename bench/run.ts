@@ -9,10 +9,11 @@ import { coldStartSuite } from './suites/cold-start.js';
 import { deliverySuite } from './suites/delivery.js';
 import { overheadSuite } from './suites/overhead.js';
 import { merkleSuite } from './suites/merkle.js';
+import { limitsSuite } from './suites/limits.js';
 import { ingestSuite } from './suites/ingest.js';
 import { verifySuite } from './suites/verify.js';
 
-const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite, ingestSuite, verifySuite, coldStartSuite];
+const SUITES: readonly Suite[] = [deliverySuite, overheadSuite, merkleSuite, ingestSuite, verifySuite, coldStartSuite, limitsSuite];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
