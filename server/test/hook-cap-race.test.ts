@@ -4,14 +4,11 @@
  * to interleave on purpose: each transaction's count waits until the other one has counted too (or 500 ms passed),
  * so without the application lock both count cap - 1 and both insert.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { insertHookWithinCap } from '../src/hooks/subscribe.js';
-import { openStore } from '../src/store/open-store.js';
 import type { HookRecord, HookRepository, Repositories, Store } from '../src/store/repositories.js';
 import { createTenant } from '../src/tenants.js';
-import { BACKENDS, createTestDatabase, type TestDatabase } from './support/postgres.js';
+import { BACKENDS } from './support/postgres.js';
+import { useStore } from './support/use-store.js';
 
 /** The store, with every in-transaction count held until two counts were made or `maxWaitMs` passed. */
 function interleavingCounts(store: Store, maxWaitMs: number): Store {
@@ -37,18 +34,10 @@ function interleavingCounts(store: Store, maxWaitMs: number): Store {
 }
 
 describe.each(BACKENDS)('hook cap under concurrency (%s)', (backend) => {
+  const openedStore = useStore(backend, 'cap-race');
   let store: Store;
-  let dataDir: string;
-  let database: TestDatabase | undefined;
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'audit-trail-cap-race-'));
-    database = backend === 'postgres' ? await createTestDatabase() : undefined;
-    store = await openStore({ dataDir, databaseUrl: database?.url });
-  });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
+  beforeAll(() => {
+    store = openedStore();
   });
 
   test('two subscriptions racing at cap - 1: exactly one is stored', async () => {

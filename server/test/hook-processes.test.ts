@@ -4,15 +4,13 @@
  * held by a process that died is taken over by another once its lease expired. Two server instances on one
  * embedded PostgreSQL; the lease clock is injected, so nothing waits for a real lease to run out.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PATHS, type HookSubscription } from '../../sdk/src/contract/schemas.js';
 import type { HookDispatcherOptions } from '../src/hooks/dispatcher.js';
 import { openStore } from '../src/store/open-store.js';
 import type { HookDeliveryRecord, Store } from '../src/store/repositories.js';
 import { createTenant } from '../src/tenants.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from './support/postgres.js';
+import { useStore } from './support/use-store.js';
 import { startServer, type TestServer } from './support/start-server.js';
 import { api } from './support/http.js';
 import { startReceiver, waitFor, type WebhookReceiver } from './support/webhook-receiver.js';
@@ -31,18 +29,10 @@ const delivery = (n: number, hookId: string, applicationId: string, organization
 });
 
 describe.each(BACKENDS)('delivery leases in the store (%s)', (backend) => {
+  const openedStore = useStore(backend, 'leases');
   let store: Store;
-  let dataDir: string;
-  let database: TestDatabase | undefined;
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'audit-trail-leases-'));
-    database = backend === 'postgres' ? await createTestDatabase() : undefined;
-    store = await openStore({ dataDir, databaseUrl: database?.url });
-  });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
+  beforeAll(() => {
+    store = openedStore();
   });
 
   test('claims are disjoint, a held row cannot be renewed by another owner until its lease expired, released rows are free', async () => {
