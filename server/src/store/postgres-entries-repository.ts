@@ -6,6 +6,7 @@
 import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, HashedRow } from './repositories.js';
+import { pageSequenceRange, type SequenceRange } from './sequence-range.js';
 import { emptyHashedRow } from './hashed-row.js';
 import { ENTRY_COLUMN_LIST, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
@@ -223,15 +224,10 @@ export class PostgresEntryRepository implements EntryRepository {
         name += `-${field}`;
       }
     }
-    // The time window and the cursor, as one sequence range: the scan walks the (application_id, sequence) key or
-    // the sequence tail of the filter's index, never the whole chain.
-    let low = bounds.low;
-    let high = bounds.high;
-    if (page.afterSequence !== undefined) {
-      if (page.order === 'asc') low = Math.max(low ?? 0, page.afterSequence + 1);
-      else high = Math.min(high ?? Number.MAX_SAFE_INTEGER, page.afterSequence - 1);
-    }
-    if (low !== undefined && high !== undefined && low > high) return [];
+    // The time window and the cursor, as one sequence range (sequence-range.ts).
+    const range = pageSequenceRange(bounds, page);
+    if (range === undefined) return [];
+    const { low, high } = range;
     if (low !== undefined) {
       where.push(`sequence >= ${parameter(low)}`);
       name += '-low';
@@ -250,8 +246,8 @@ export class PostgresEntryRepository implements EntryRepository {
    * `from`/`to` as sequence bounds (inclusive): the first sequence stamped at or after `from`, the last stamped
    * before `to`, one (application_id, timestamp) index lookup each. `undefined` when the window holds no entry.
    */
-  private async sequenceBounds(applicationId: string, filter: EntryFilter): Promise<{ low?: number; high?: number } | undefined> {
-    const bounds: { low?: number; high?: number } = {};
+  private async sequenceBounds(applicationId: string, filter: EntryFilter): Promise<SequenceRange | undefined> {
+    const bounds: SequenceRange = {};
     if (filter.from !== undefined) {
       const [row] = await this.rows(
         'entries-first-from',

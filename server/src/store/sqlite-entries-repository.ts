@@ -3,6 +3,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, HashedRow } from './repositories.js';
+import { pageSequenceRange, type SequenceRange } from './sequence-range.js';
 import { nullableText, type Row } from './sqlite-rows.js';
 import { ActionTally } from './action-tally.js';
 import { emptyHashedRow } from './hashed-row.js';
@@ -198,15 +199,10 @@ export class SqliteEntryRepository implements EntryRepository {
         values.push(value);
       }
     }
-    // The time window and the cursor, as one sequence range: the scan walks the (application_id, sequence) key or
-    // the sequence tail of the filter's index, never the whole chain.
-    let low = bounds.low;
-    let high = bounds.high;
-    if (page.afterSequence !== undefined) {
-      if (page.order === 'asc') low = Math.max(low ?? 0, page.afterSequence + 1);
-      else high = Math.min(high ?? Number.MAX_SAFE_INTEGER, page.afterSequence - 1);
-    }
-    if (low !== undefined && high !== undefined && low > high) return [];
+    // The time window and the cursor, as one sequence range (sequence-range.ts).
+    const range = pageSequenceRange(bounds, page);
+    if (range === undefined) return [];
+    const { low, high } = range;
     if (low !== undefined) {
       where.push('sequence >= ?');
       values.push(low);
@@ -231,8 +227,8 @@ export class SqliteEntryRepository implements EntryRepository {
    * `from`/`to` as sequence bounds (inclusive): the first sequence stamped at or after `from`, the last stamped
    * before `to`. `undefined` when the window holds no entry at all.
    */
-  private sequenceBounds(applicationId: string, filter: EntryFilter): { low?: number; high?: number } | undefined {
-    const bounds: { low?: number; high?: number } = {};
+  private sequenceBounds(applicationId: string, filter: EntryFilter): SequenceRange | undefined {
+    const bounds: SequenceRange = {};
     if (filter.from !== undefined) {
       const row = this.firstFromStatement.get(applicationId, filter.from) as Row | undefined;
       if (!row) return undefined;
