@@ -1,33 +1,10 @@
 /** {@link HookRepository} on PostgreSQL: subscriptions and the durable delivery queue. */
 import type { DeliveryLease, HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
-import { nullableText, type PgRow, type Queryable } from './postgres-rows.js';
+import { HOOK_COLUMNS, DELIVERY_COLUMNS, hookFromRow, deliveryFromRow } from './records.js';
+import type { PgRow, Queryable } from './postgres-rows.js';
 
-const HOOK_COLUMNS = 'id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at, secret';
-const DELIVERY_COLUMNS = 'id, hook_id, application_id, organization_id, entry_id, body, attempt, next_attempt_at';
 
-const hookFromRow = (row: PgRow): HookRecord => ({
-  id: String(row['id']),
-  applicationId: String(row['application_id']),
-  targetUrl: String(row['target_url']),
-  actorId: nullableText(row['actor_id']),
-  action: nullableText(row['action']),
-  entityType: nullableText(row['entity_type']),
-  entityId: nullableText(row['entity_id']),
-  createdAt: String(row['created_at']),
-  secret: String(row['secret']),
-});
 
-const deliveryFromRow = (row: PgRow): HookDeliveryRecord => ({
-  id: String(row['id']),
-  hookId: String(row['hook_id']),
-  applicationId: String(row['application_id']),
-  organizationId: String(row['organization_id']),
-  entryId: String(row['entry_id']),
-  body: String(row['body']),
-  attempt: Number(row['attempt']),
-  // BIGINT arrives as a string; epoch milliseconds fit a double exactly.
-  nextAttemptAt: Number(row['next_attempt_at']),
-});
 
 export class PostgresHookRepository implements HookRepository {
   constructor(private readonly db: Queryable) {}

@@ -7,5 +7,4 @@ export type Queryable = Pool | PoolClient;
 /** A result row, by column name. */
 export type PgRow = Record<string, unknown>;
 
-/** A nullable TEXT column as `string | null`. */
-export const nullableText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+export { nullableText } from './records.js';

@@ -1,42 +1,12 @@
 /** {@link TenantRepository} on PostgreSQL. */
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ApplicationKeyRecord, ApplicationRecord, OrganizationRecord, TenantRepository } from './repositories.js';
+import { ORGANIZATION_COLUMNS, KEY_COLUMNS, applicationFromRow, organizationFromRow, keyFromRow } from './records.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
 
-const applicationFromRow = (row: PgRow): ApplicationRecord => ({
-  id: String(row['id']),
-  organizationId: String(row['organization_id']),
-  name: String(row['name']),
-  createdAt: String(row['created_at']),
-});
 
-const ORGANIZATION_COLUMNS = 'id, name, secret_salt, secret_hash, created_at, previous_secret_salt, previous_secret_hash, previous_secret_valid_until';
-const KEY_COLUMNS = 'id, application_id, organization_id, secret_salt, secret_hash, created_at';
 
-const organizationFromRow = (row: PgRow): OrganizationRecord => ({
-  id: String(row['id']),
-  name: String(row['name']),
-  secretSalt: Buffer.from(row['secret_salt'] as Buffer),
-  secretHash: Buffer.from(row['secret_hash'] as Buffer),
-  createdAt: String(row['created_at']),
-  previousSecret:
-    row['previous_secret_hash'] == null
-      ? null
-      : {
-          salt: Buffer.from(row['previous_secret_salt'] as Buffer),
-          hash: Buffer.from(row['previous_secret_hash'] as Buffer),
-          validUntil: String(row['previous_secret_valid_until']),
-        },
-});
 
-const keyFromRow = (row: PgRow): ApplicationKeyRecord => ({
-  id: String(row['id']),
-  applicationId: String(row['application_id']),
-  organizationId: String(row['organization_id']),
-  secretSalt: Buffer.from(row['secret_salt'] as Buffer),
-  secretHash: Buffer.from(row['secret_hash'] as Buffer),
-  createdAt: String(row['created_at']),
-});
 
 export class PostgresTenantRepository implements TenantRepository {
   constructor(private readonly db: Queryable) {}

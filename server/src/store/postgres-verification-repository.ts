@@ -1,7 +1,7 @@
 /** {@link VerificationRepository} on PostgreSQL (same tables as sqlite-verification-repository.ts). */
-import type { ChainFailureReason } from '@audit-trail/sdk/contract';
 import type { IntegrityBreakRecord, VerificationRepository, VerifiedWatermark } from './repositories.js';
-import { nullableText, type PgRow, type Queryable } from './postgres-rows.js';
+import { integrityBreakFromRow, watermarkFromRow } from './records.js';
+import type { PgRow, Queryable } from './postgres-rows.js';
 
 export class PostgresVerificationRepository implements VerificationRepository {
   constructor(private readonly db: Queryable) {}
@@ -13,14 +13,7 @@ export class PostgresVerificationRepository implements VerificationRepository {
       values: [applicationId],
     });
     const row = rows[0];
-    if (!row) return undefined;
-    return {
-      sequence: Number(row['verified_sequence']),
-      hash: String(row['verified_hash']),
-      hashVersion: Number(row['verified_hash_version']),
-      root: nullableText(row['verified_root']),
-      lastFullPassAt: nullableText(row['last_full_pass_at']),
-    };
+    return row ? watermarkFromRow(row) : undefined;
   }
 
   async saveWatermark(applicationId: string, w: VerifiedWatermark): Promise<void> {
@@ -51,11 +44,6 @@ export class PostgresVerificationRepository implements VerificationRepository {
       text: 'SELECT sequence, reason, entry_id, detected_at FROM integrity_breaks WHERE application_id = $1 ORDER BY sequence DESC, reason LIMIT $2',
       values: [applicationId, limit],
     });
-    return rows.map((row) => ({
-      sequence: Number(row['sequence']),
-      reason: String(row['reason']) as ChainFailureReason,
-      entryId: nullableText(row['entry_id']),
-      detectedAt: String(row['detected_at']),
-    }));
+    return rows.map(integrityBreakFromRow);
   }
 }

@@ -1,32 +1,11 @@
 /** {@link HookRepository} on `node:sqlite`: subscriptions and the durable delivery queue. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { DeliveryLease, HookDeliveryRecord, HookRecord, HookRepository } from './repositories.js';
-import { nullableText, type Row } from './sqlite-rows.js';
+import { HOOK_COLUMNS, hookFromRow, deliveryFromRow } from './records.js';
+import type { Row } from './sqlite-rows.js';
 
-const HOOK_COLUMNS = 'id, application_id, target_url, actor_id, action, entity_type, entity_id, created_at, secret';
 
-const hookFromRow = (row: Row): HookRecord => ({
-  id: String(row['id']),
-  applicationId: String(row['application_id']),
-  targetUrl: String(row['target_url']),
-  actorId: nullableText(row['actor_id']),
-  action: nullableText(row['action']),
-  entityType: nullableText(row['entity_type']),
-  entityId: nullableText(row['entity_id']),
-  createdAt: String(row['created_at']),
-  secret: String(row['secret']),
-});
 
-const deliveryFromRow = (row: Row): HookDeliveryRecord => ({
-  id: String(row['id']),
-  hookId: String(row['hook_id']),
-  applicationId: String(row['application_id']),
-  organizationId: String(row['organization_id']),
-  entryId: String(row['entry_id']),
-  body: String(row['body']),
-  attempt: Number(row['attempt']),
-  nextAttemptAt: Number(row['next_attempt_at']),
-});
 
 export class SqliteHookRepository implements HookRepository {
   private readonly insertStatement: StatementSync;

@@ -4,6 +4,4 @@ import type { SQLInputValue } from 'node:sqlite';
 /** A result row, by column name. */
 export type Row = Record<string, SQLInputValue>;
 
-/** A nullable TEXT column as `string | null`. */
-export const nullableText = (value: SQLInputValue | undefined): string | null =>
-  value === null || value === undefined ? null : String(value);
+export { nullableText } from './records.js';

@@ -2,41 +2,12 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ApplicationKeyRecord, ApplicationRecord, OrganizationRecord, TenantRepository } from './repositories.js';
+import { ORGANIZATION_COLUMNS, applicationFromRow, organizationFromRow, keyFromRow } from './records.js';
 import type { Row } from './sqlite-rows.js';
 
-const ORGANIZATION_COLUMNS = 'id, name, secret_salt, secret_hash, created_at, previous_secret_salt, previous_secret_hash, previous_secret_valid_until';
 
-const applicationFromRow = (row: Row): ApplicationRecord => ({
-  id: String(row['id']),
-  organizationId: String(row['organization_id']),
-  name: String(row['name']),
-  createdAt: String(row['created_at']),
-});
 
-const organizationFromRow = (row: Row): OrganizationRecord => ({
-  id: String(row['id']),
-  name: String(row['name']),
-  secretSalt: Buffer.from(row['secret_salt'] as Uint8Array),
-  secretHash: Buffer.from(row['secret_hash'] as Uint8Array),
-  createdAt: String(row['created_at']),
-  previousSecret:
-    row['previous_secret_hash'] == null
-      ? null
-      : {
-          salt: Buffer.from(row['previous_secret_salt'] as Uint8Array),
-          hash: Buffer.from(row['previous_secret_hash'] as Uint8Array),
-          validUntil: String(row['previous_secret_valid_until']),
-        },
-});
 
-const keyFromRow = (row: Row): ApplicationKeyRecord => ({
-  id: String(row['id']),
-  applicationId: String(row['application_id']),
-  organizationId: String(row['organization_id']),
-  secretSalt: Buffer.from(row['secret_salt'] as Uint8Array),
-  secretHash: Buffer.from(row['secret_hash'] as Uint8Array),
-  createdAt: String(row['created_at']),
-});
 
 export class SqliteTenantRepository implements TenantRepository {
   private readonly insertOrg: StatementSync;

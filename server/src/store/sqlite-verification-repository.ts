@@ -1,8 +1,8 @@
 /** {@link VerificationRepository} on `node:sqlite`. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { ChainFailureReason } from '@audit-trail/sdk/contract';
 import type { IntegrityBreakRecord, VerificationRepository, VerifiedWatermark } from './repositories.js';
-import { nullableText, type Row } from './sqlite-rows.js';
+import { integrityBreakFromRow, watermarkFromRow } from './records.js';
+import type { Row } from './sqlite-rows.js';
 
 export class SqliteVerificationRepository implements VerificationRepository {
   private readonly getStatement: StatementSync;
@@ -30,14 +30,7 @@ export class SqliteVerificationRepository implements VerificationRepository {
 
   async watermark(applicationId: string): Promise<VerifiedWatermark | undefined> {
     const row = this.getStatement.get(applicationId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      sequence: Number(row['verified_sequence']),
-      hash: String(row['verified_hash']),
-      hashVersion: Number(row['verified_hash_version']),
-      root: nullableText(row['verified_root']),
-      lastFullPassAt: nullableText(row['last_full_pass_at']),
-    };
+    return row ? watermarkFromRow(row) : undefined;
   }
 
   async saveWatermark(applicationId: string, watermark: VerifiedWatermark): Promise<void> {
@@ -49,11 +42,6 @@ export class SqliteVerificationRepository implements VerificationRepository {
   }
 
   async breaks(applicationId: string, limit: number): Promise<IntegrityBreakRecord[]> {
-    return (this.breaksStatement.all(applicationId, limit) as Row[]).map((row) => ({
-      sequence: Number(row['sequence']),
-      reason: String(row['reason']) as ChainFailureReason,
-      entryId: nullableText(row['entry_id']),
-      detectedAt: String(row['detected_at']),
-    }));
+    return (this.breaksStatement.all(applicationId, limit) as Row[]).map(integrityBreakFromRow);
   }
 }
