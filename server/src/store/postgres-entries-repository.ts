@@ -6,6 +6,7 @@
 import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
 import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, HashedRow } from './repositories.js';
+import { entryFromRow } from './records.js';
 import { pageSequenceRange, type SequenceRange } from './sequence-range.js';
 import { emptyHashedRow } from './hashed-row.js';
 import { ENTRY_COLUMN_LIST, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
@@ -15,31 +16,6 @@ import { ActionTally } from './action-tally.js';
 
 const COLUMNS = ENTRY_COLUMN_LIST;
 
-function entryFromRow(row: PgRow): StoredEntry {
-  const details = nullableText(row['details']);
-  const roles = nullableText(row['actor_roles']);
-  return {
-    id: String(row['id']),
-    applicationId: String(row['application_id']),
-    sequence: Number(row['sequence']),
-    timestamp: String(row['timestamp']),
-    actorId: String(row['actor_id']),
-    action: String(row['action']),
-    details: details === null ? null : (JSON.parse(details) as StoredEntry['details']),
-    actorDisplayName: nullableText(row['actor_display_name']),
-    actorRoles: roles === null ? null : (JSON.parse(roles) as string[]),
-    entityType: nullableText(row['entity_type']),
-    entityId: nullableText(row['entity_id']),
-    occurredAt: nullableText(row['occurred_at']),
-    ip: nullableText(row['ip']),
-    idempotencyKey: nullableText(row['idempotency_key']),
-    previousHash: String(row['previous_hash']),
-    hash: String(row['hash']),
-    standaloneHash: String(row['standalone_hash']),
-    // As stored: verification fails an entry whose version it does not know, instead of assuming one.
-    hashVersion: Number(row['hash_version']),
-  };
-}
 
 /** Column and value of each equality filter, in a fixed order (one named statement per combination). */
 const EQUALITY_FILTERS = [

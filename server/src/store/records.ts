@@ -3,7 +3,7 @@
  * (sqlite-schema.ts, postgres-schema.ts), so one mapping per table serves both repositories. Each engine only
  * differs in how it runs the query.
  */
-import type { ChainFailureReason } from '@audit-trail/sdk/contract';
+import type { ChainFailureReason, StoredEntry } from '@audit-trail/sdk/contract';
 import type {
   ApplicationKeyRecord,
   ApplicationRecord,
@@ -99,3 +99,30 @@ export const integrityBreakFromRow = (row: StoredRow): IntegrityBreakRecord => (
   entryId: nullableText(row['entry_id']),
   detectedAt: String(row['detected_at']),
 });
+
+/** An entries row (by column name) as the stored entry. */
+export function entryFromRow(row: StoredRow): StoredEntry {
+  const details = nullableText(row['details']);
+  const roles = nullableText(row['actor_roles']);
+  return {
+    id: String(row['id']),
+    applicationId: String(row['application_id']),
+    sequence: Number(row['sequence']),
+    timestamp: String(row['timestamp']),
+    actorId: String(row['actor_id']),
+    action: String(row['action']),
+    details: details === null ? null : (JSON.parse(details) as StoredEntry['details']),
+    actorDisplayName: nullableText(row['actor_display_name']),
+    actorRoles: roles === null ? null : (JSON.parse(roles) as string[]),
+    entityType: nullableText(row['entity_type']),
+    entityId: nullableText(row['entity_id']),
+    occurredAt: nullableText(row['occurred_at']),
+    ip: nullableText(row['ip']),
+    idempotencyKey: nullableText(row['idempotency_key']),
+    previousHash: String(row['previous_hash']),
+    hash: String(row['hash']),
+    standaloneHash: String(row['standalone_hash']),
+    // As stored: verification fails an entry whose version it does not know, instead of assuming one.
+    hashVersion: Number(row['hash_version']),
+  };
+}
