@@ -12,6 +12,8 @@
  * - Taking over is itself race-free: only the client that creates `spool.lock.takeover` (again `wx`) may remove
  *   a stale lock, and only after reading it again under that guard and finding the very lock it judged stale;
  *   the others are refused. A takeover guard older than `staleLockMs` (its client died mid-takeover) is removed.
+ * - A lock that names no owner yet is being written by the client that just created it (create and write are two
+ *   steps): refused like a live one, and stale only once untouched for `staleLockMs`.
  * - A lock left by this very process (a client that was never closed) is taken over, as before.
  * Not covered: hosts whose clocks disagree by more than `staleLockMs` (mtimes are the file server's, but the
  * comparison uses the local clock), and file systems without O_EXCL (NFSv2).
@@ -38,8 +40,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The owner a lock file names; a lock of the old format (a bare pid) was written on this host. */
-function readOwner(file: string): { owner: LockOwner; mtimeMs: number } | undefined {
+/**
+ * What a lock file says: its owner, or `undefined` when it does not name one yet. The exclusive create and the
+ * write of the owner are two steps, so a client reading in between sees an empty (or, in principle, partial) file:
+ * that lock is being taken right now, not abandoned. A lock of the old format (a bare pid) was written on this host.
+ */
+function readOwner(file: string): { owner: LockOwner | undefined; mtimeMs: number; text: string } | undefined {
   let text: string;
   let mtimeMs: number;
   try {
@@ -49,20 +55,27 @@ function readOwner(file: string): { owner: LockOwner; mtimeMs: number } | undefi
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  if (/^\s*\d+\s*$/.test(text)) {
+    return { owner: { host: os.hostname(), pid: Number.parseInt(text, 10), token: `legacy:${text}` }, mtimeMs, text };
+  }
   try {
     const parsed = JSON.parse(text) as Partial<LockOwner>;
     if (typeof parsed.host === 'string' && typeof parsed.pid === 'number' && typeof parsed.token === 'string') {
-      return { owner: parsed as LockOwner, mtimeMs };
+      return { owner: parsed as LockOwner, mtimeMs, text };
     }
   } catch {
-    // Not JSON: the old format.
+    // Not (yet) an owner.
   }
-  return { owner: { host: os.hostname(), pid: Number.parseInt(text, 10), token: `legacy:${text}` }, mtimeMs };
+  return { owner: undefined, mtimeMs, text };
 }
 
 /** Why a lock is not stale (the error message), or `undefined` when it may be taken over. */
-function liveOwner(dir: string, found: { owner: LockOwner; mtimeMs: number }, staleLockMs: number, now: number): string | undefined {
+function liveOwner(dir: string, found: { owner: LockOwner | undefined; mtimeMs: number }, staleLockMs: number, now: number): string | undefined {
   const { owner, mtimeMs } = found;
+  if (owner === undefined) {
+    // Being written by the client that just created it; abandoned only if it stays so for staleLockMs.
+    return now - mtimeMs > staleLockMs ? undefined : BEING_TAKEN(dir);
+  }
   const where = `${dir} is in use by process ${owner.pid} on host ${owner.host}`;
   if (owner.host === os.hostname()) {
     if (!Number.isInteger(owner.pid) || owner.pid === process.pid || !isAlive(owner.pid)) return undefined;
@@ -75,6 +88,9 @@ function liveOwner(dir: string, found: { owner: LockOwner; mtimeMs: number }, st
     `directory, or wait ${Math.ceil((staleLockMs - age) / 1000)} s if that host is gone`
   );
 }
+
+const BEING_TAKEN = (dir: string): string =>
+  `The spool directory ${dir} is being taken by another client at the same time; give each client its own directory`;
 
 /** A held lock: keeps itself fresh until released. */
 export class SpoolLock {
@@ -111,13 +127,13 @@ export class SpoolLock {
       if (!found) continue;
       const refusal = liveOwner(dir, found, staleLockMs, now());
       if (refusal) throw new Error(refusal);
-      if (!SpoolLock.#takeOver(file, found.owner.token, staleLockMs, now())) break;
+      if (!SpoolLock.#takeOver(file, found, staleLockMs, now())) break;
     }
-    throw new Error(`The spool directory ${dir} is being taken by another client at the same time; give each client its own directory`);
+    throw new Error(BEING_TAKEN(dir));
   }
 
-  /** Removes the stale lock judged by its token, under the takeover guard; `false` when another client is at it. */
-  static #takeOver(file: string, staleToken: string, staleLockMs: number, now: number): boolean {
+  /** Removes the stale lock judged by its content, under the takeover guard; `false` when another client is at it. */
+  static #takeOver(file: string, stale: { text: string; mtimeMs: number }, staleLockMs: number, now: number): boolean {
     const guard = `${file}.takeover`;
     try {
       fs.closeSync(fs.openSync(guard, 'wx'));
@@ -131,7 +147,10 @@ export class SpoolLock {
       return false;
     }
     try {
-      if (readOwner(file)?.owner.token === staleToken) fs.rmSync(file, { force: true });
+      // The very lock judged stale: same text (an owner's token is unique per acquisition) and not touched since
+      // (an empty lock another client has just created has the same text, but a fresh mtime).
+      const again = readOwner(file);
+      if (again?.text === stale.text && again.mtimeMs === stale.mtimeMs) fs.rmSync(file, { force: true });
       return true;
     } finally {
       fs.rmSync(guard, { force: true });
@@ -153,6 +172,6 @@ export class SpoolLock {
   release(): void {
     clearInterval(this.#heartbeat);
     const found = readOwner(this.#file);
-    if (found?.owner.token === this.#token) fs.rmSync(this.#file, { force: true });
+    if (found?.owner?.token === this.#token) fs.rmSync(this.#file, { force: true });
   }
 }

@@ -67,6 +67,24 @@ describe('Spool', () => {
     expect(() => Spool.open(options())).toThrow(/in use by process/);
   });
 
+  it('refuses a lock another client has created but not written yet, takes it over once it went stale', () => {
+    // The winner of the exclusive create writes its owner a moment later: a racer reading in between sees an
+    // empty file. Taking that as a dead owner's lock removed the winner's lock and let two clients hold it
+    // (test/fault/spool-lock-race.test.ts, now and then under load).
+    const lock = path.join(dir, 'spool.lock');
+    fs.writeFileSync(lock, '');
+    expect(() => Spool.open(options())).toThrow(/is being taken by another client/);
+    expect(fs.readFileSync(lock, 'utf8')).toBe('');
+    fs.writeFileSync(lock, '{"host":"half-writ');
+    expect(() => Spool.open(options())).toThrow(/is being taken by another client/);
+    // Its writer died between create and write: stale like any other lock after staleLockMs.
+    const old = new Date(Date.now() - 31_000);
+    fs.utimesSync(lock, old, old);
+    const { spool } = Spool.open(options());
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8'))).toMatchObject({ host: os.hostname(), pid: process.pid });
+    spool.close();
+  });
+
   it('refuses a fresh lock of another host (a container sharing the volume), takes it over once it went stale', () => {
     const lock = path.join(dir, 'spool.lock');
     // pid 1 on another host: the usual container; its liveness cannot be checked from here, only its heartbeat.
