@@ -62,6 +62,20 @@ test('sends the credentials, the headers and the exact body', async () => {
   expect(seen?.body).toBe('plain — text');
 });
 
+test('sends a byte body (the batch path) as it is, with its exact content-length', async () => {
+  let seen: { headers: http.IncomingHttpHeaders; body: string } | undefined;
+  handler = (req, res, body) => {
+    seen = { headers: req.headers, body };
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+  };
+  const text = '{"entries":[{"actorId":"Zoë – 日本語 ✓","action":"A"}]}';
+  const response = await transport.send({ method: 'POST', path: '/api/log/batch', headers: { 'Content-Type': 'application/json' }, body: Buffer.from(text) });
+  expect(response.status).toBe(200);
+  expect(seen?.body).toBe(text);
+  expect(seen?.headers['content-length']).toBe(String(Buffer.byteLength(text)));
+  expect(seen?.headers['authorization']).toBe(BASIC);
+});
+
 test('a request header cannot override the credentials', async () => {
   let authorization: string | undefined;
   handler = (req, res) => {

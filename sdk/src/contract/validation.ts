@@ -226,14 +226,20 @@ const detailsTooLarge = (): ValidationIssue => ({
   message: `details must be at most ${LIMITS.detailsBytes} bytes once serialised`,
 });
 
+/** An entry that passed every check but its size, with its JSON (see {@link checkAndStringifyEntry}). */
+export interface StringifiedEntry {
+  /** The validated entry. */
+  entry: Entry;
+  /** `JSON.stringify(entry)`. */
+  json: string;
+}
+
 /**
- * Checks an entry against the contract and serialises it, once. Returns the issue instead of throwing so that
- * callers choose their own error type (SDK `ValidationError`, Zapier `z.errors.Error`, server 4xx).
- *
- * `mintIdempotencyKey`, when given, supplies the key of an entry that has none; it is added after the check (a key
- * we mint is valid by construction) and before the one serialisation.
+ * Every check of {@link serializeEntry} but the size one, and the one serialisation: for a caller that measures
+ * the JSON's bytes itself (the SDK writes them where it queues them, which measures them), then calls
+ * {@link entrySizeIssue}.
  */
-export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string): SerializedEntry | ValidationIssue {
+export function checkAndStringifyEntry(value: unknown, mintIdempotencyKey?: () => string): StringifiedEntry | ValidationIssue {
   if (!checkEntry(value)) {
     const { Errors, ValueErrorType } = typeBoxErrors();
     const first = Errors(EntrySchema, value).First();
@@ -248,9 +254,8 @@ export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string
       : (value as Entry);
   const semantic = ijsonIssue(entry) ?? semanticIssue(entry);
   if (semantic) return semantic;
-  let json: string;
   try {
-    json = JSON.stringify(entry);
+    return { entry, json: JSON.stringify(entry) };
   } catch (error) {
     return {
       code: 'details_not_serializable',
@@ -258,10 +263,26 @@ export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string
       message: `details cannot be serialised to JSON (${(error as Error).message.split('\n')[0]})`,
     };
   }
-  const bytes = Buffer.byteLength(json);
+}
+
+/** The size issue of an entry whose JSON is `bytes` long (UTF-8), if any. */
+export function entrySizeIssue(entry: Entry, bytes: number): ValidationIssue | undefined {
   // The whole entry bounds its details: only a large entry pays for measuring them exactly.
-  if (bytes > LIMITS.detailsBytes && detailsBytes(entry.details) > LIMITS.detailsBytes) return detailsTooLarge();
-  return { entry, json, bytes };
+  return bytes > LIMITS.detailsBytes && detailsBytes(entry.details) > LIMITS.detailsBytes ? detailsTooLarge() : undefined;
+}
+
+/**
+ * Checks an entry against the contract and serialises it, once. Returns the issue instead of throwing so that
+ * callers choose their own error type (SDK `ValidationError`, Zapier `z.errors.Error`, server 4xx).
+ *
+ * `mintIdempotencyKey`, when given, supplies the key of an entry that has none; it is added after the check (a key
+ * we mint is valid by construction) and before the one serialisation.
+ */
+export function serializeEntry(value: unknown, mintIdempotencyKey?: () => string): SerializedEntry | ValidationIssue {
+  const result = checkAndStringifyEntry(value, mintIdempotencyKey);
+  if (isValidationIssue(result)) return result;
+  const bytes = Buffer.byteLength(result.json);
+  return entrySizeIssue(result.entry, bytes) ?? { entry: result.entry, json: result.json, bytes };
 }
 
 /** Checks an entry against the contract. Returns the first issue found, or `undefined` when it is valid. */
@@ -271,6 +292,6 @@ export function validateEntry(value: unknown): ValidationIssue | undefined {
 }
 
 /** Type guard: is this the issue branch of {@link serializeEntry}'s result? */
-export function isValidationIssue(value: SerializedEntry | ValidationIssue): value is ValidationIssue {
+export function isValidationIssue<T extends object>(value: T | ValidationIssue): value is ValidationIssue {
   return 'code' in value;
 }

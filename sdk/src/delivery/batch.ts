@@ -1,17 +1,17 @@
 /**
- * One batch of queued entries and the limits it enforces. The body is built once from the entries' own JSON and
- * reused on every retry.
+ * One batch of queued entries and the limits it enforces. The body is built once from the entries' own bytes
+ * (entry-arena.ts) and reused on every retry.
  */
-import { batchBody, batchOverheadBytes } from '../contract/wire.js';
+import { batchOverheadBytes } from '../contract/wire.js';
+import { batchBodyBytes, type ArenaSlot } from './entry-arena.js';
 
-/** An accepted entry, as the pipeline holds it: serialised once, with its idempotency key. */
-export interface QueuedEntry {
-  /** The idempotency key minted (or given) at enqueue; also inside `json`. */
+/**
+ * An accepted entry, as the pipeline holds it: serialised once, its UTF-8 JSON (exactly as it appears in a batch
+ * body) in an arena slot (`chunk`, `start`, `bytes`), with its idempotency key.
+ */
+export interface QueuedEntry extends ArenaSlot {
+  /** The idempotency key minted (or given) at enqueue; also inside the JSON. */
   readonly key: string;
-  /** The entry as it appears in a batch body. */
-  readonly json: string;
-  /** `Buffer.byteLength(json)`. */
-  readonly bytes: number;
   /** Acceptance order, used by `flush()` to know which entries it waits for. */
   readonly seq: number;
   /** When the entry was accepted (or restored), for the time budget, in epoch milliseconds. */
@@ -36,7 +36,7 @@ export class Batch {
   readonly #limits: BatchLimits;
   readonly #entries: QueuedEntry[] = [];
   #entryBytes = 0;
-  #body: string | undefined;
+  #body: Buffer | undefined;
 
   /** @param limits - Count and byte limits; the first entry is always accepted, however large. */
   constructor(limits: BatchLimits, entries: readonly QueuedEntry[] = []) {
@@ -70,10 +70,15 @@ export class Batch {
     return { added: true };
   }
 
-  /** The request body, built on first use and reused by retries. */
-  body(): string {
-    this.#body ??= batchBody(this.#entries.map((entry) => entry.json));
+  /** The request body as UTF-8 bytes ({@link Batch.bodyBytes} of them), built on first use and reused by retries. */
+  body(): Buffer {
+    this.#body ??= batchBodyBytes(this.#entries, this.bodyBytes);
     return this.#body;
+  }
+
+  /** The request body as text, for a transport that takes string bodies only. */
+  bodyText(): string {
+    return this.body().toString('utf8');
   }
 
   /** Two halves, in order (for a 413). Needs at least two entries. */

@@ -1,49 +1,65 @@
 /**
- * The caller-side half of `enqueue`: validate, mint the idempotency key, run the redaction hooks, serialise once.
- * This is the hot path: the entry is serialised exactly once, and what is queued is that one string.
+ * The caller-side half of `enqueue`: validate, mint the idempotency key, run the redaction hooks, serialise once and
+ * write the UTF-8 bytes into the publisher's arena (entry-arena.ts), which measures them in the same pass.
+ * This is the hot path: the entry is serialised exactly once, and what is queued is those bytes.
  */
 import type { Entry } from '../contract/schemas.js';
 import { uuidv7 } from '../ids.js';
 import { ValidationError } from '../errors.js';
-import { isValidationIssue, serializeEntry, type SerializedEntry } from '../contract/validation.js';
+import { checkAndStringifyEntry, entrySizeIssue, isValidationIssue, type StringifiedEntry, type ValidationIssue } from '../contract/validation.js';
+import type { ArenaSlot, EntryArena } from './entry-arena.js';
 import type { BeforeSendHook } from './options.js';
 
-/** An entry ready to queue. */
-export interface PreparedEntry {
+/** An entry ready to queue: its bytes in an arena slot. */
+export interface PreparedEntry extends ArenaSlot {
   /** Its idempotency key. */
   key: string;
-  /** Its JSON, key included. */
+  /** Its JSON, key included (for the spool and a `dropped` event; not held once the entry is queued). */
   json: string;
-  /** `Buffer.byteLength(json)`. */
-  bytes: number;
 }
 
-function serialized(value: unknown, context: string): SerializedEntry {
-  const result = serializeEntry(value, uuidv7);
-  if (isValidationIssue(result)) {
-    const error = ValidationError.fromIssue(result, { operation: 'enqueue' });
-    if (context === '') throw error;
-    throw new ValidationError(`${context}: ${error.message}`, { code: result.code, field: result.field, operation: 'enqueue' });
-  }
+function invalid(issue: ValidationIssue, context: string): ValidationError {
+  const error = ValidationError.fromIssue(issue, { operation: 'enqueue' });
+  if (context === '') return error;
+  return new ValidationError(`${context}: ${error.message}`, { code: issue.code, field: issue.field, operation: 'enqueue' });
+}
+
+function stringified(value: unknown, context: string): StringifiedEntry {
+  const result = checkAndStringifyEntry(value, uuidv7);
+  if (isValidationIssue(result)) throw invalid(result, context);
   return result;
 }
 
-function withHooks(first: SerializedEntry, hooks: readonly BeforeSendHook[]): PreparedEntry {
+/** Writes the checked entry's bytes into the arena, unless its size is refused (then nothing stays written). */
+function written(arena: EntryArena, { entry, json }: StringifiedEntry, context: string): PreparedEntry {
+  const slot = arena.write(json);
+  const tooLarge = entrySizeIssue(entry, slot.bytes);
+  if (tooLarge) {
+    arena.unwrite(slot);
+    throw invalid(tooLarge, context);
+  }
+  return { key: entry.idempotencyKey as string, json, chunk: slot.chunk, start: slot.start, bytes: slot.bytes };
+}
+
+function withHooks(first: StringifiedEntry, hooks: readonly BeforeSendHook[], arena: EntryArena): PreparedEntry {
+  // The entry as given is held to the size limit too, as it is without hooks.
+  const tooLarge = entrySizeIssue(first.entry, Buffer.byteLength(first.json));
+  if (tooLarge) throw invalid(tooLarge, '');
   const key = first.entry.idempotencyKey ?? uuidv7();
   let entry: Entry = { ...first.entry, idempotencyKey: key };
   for (const hook of hooks) {
     // A frozen copy: a hook cannot change the caller's object or the key by mutation; the key is put back anyway.
     entry = { ...hook(Object.freeze({ ...entry })), idempotencyKey: key };
   }
-  const final = serialized(entry, 'a beforeSend hook returned an invalid entry');
-  return { key, json: final.json, bytes: final.bytes };
+  const context = 'a beforeSend hook returned an invalid entry';
+  return written(arena, stringified(entry, context), context);
 }
 
-/** Validates and serialises `value`; throws a `ValidationError` before anything is queued or sent. */
-export function prepareEntry(value: unknown, hooks: readonly BeforeSendHook[]): PreparedEntry {
-  // The key is added before the one serialisation, so the queued JSON is a single flat string (splicing it into
+/** Validates and serialises `value` into `arena`; throws a `ValidationError` before anything is queued or sent. */
+export function prepareEntry(value: unknown, hooks: readonly BeforeSendHook[], arena: EntryArena): PreparedEntry {
+  // The key is added before the one serialisation, so the queued JSON is a single flat text (splicing it into
   // the JSON afterwards kept a rope of the pieces, the whole original text among them, alive per queued entry).
-  const first = serialized(value, '');
-  if (hooks.length > 0) return withHooks(first, hooks);
-  return { key: first.entry.idempotencyKey as string, json: first.json, bytes: first.bytes };
+  const first = stringified(value, '');
+  if (hooks.length > 0) return withHooks(first, hooks, arena);
+  return written(arena, first, '');
 }

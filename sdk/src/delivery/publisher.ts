@@ -6,6 +6,7 @@
 import type { BatchResult, BatchSummary } from '../contract/schemas.js';
 import type { Transport } from '../transport/transport.js';
 import type { Batch, BatchLimits, QueuedEntry } from './batch.js';
+import { EntryArena, slotText } from './entry-arena.js';
 import { EntryQueue } from './entry-queue.js';
 import { ClientClosedError, QueueFullError } from './errors.js';
 import {
@@ -94,6 +95,7 @@ export class Publisher {
   readonly #spool: Spool | undefined;
   readonly #stats: DeliveryStats = { ...EMPTY_STATS };
   readonly #queue = new EntryQueue();
+  readonly #arena = new EntryArena();
   #seq = 0;
   #lanes = 0;
   readonly #inFlight = new Set<Batch>();
@@ -119,7 +121,10 @@ export class Publisher {
       const { spool, restored } = Spool.open(this.#options.spool);
       this.#spool = spool;
       const now = Date.now();
-      for (const record of restored) this.#push({ ...record, seq: ++this.#seq, acceptedAt: now });
+      for (const { key, json, segment } of restored) {
+        const { chunk, start, bytes } = this.#arena.write(json);
+        this.#push({ key, chunk, start, bytes, seq: ++this.#seq, acceptedAt: now, segment });
+      }
       this.#stats.restored = restored.length;
       if (restored.length > 0) {
         this.#due = true;
@@ -149,7 +154,7 @@ export class Publisher {
    */
   enqueue(value: unknown): void | Promise<void> {
     if (this.#closing) throw new ClientClosedError('enqueue failed: the client is closed', { operation: 'enqueue' });
-    const prepared = prepareEntry(value, this.#options.beforeSend);
+    const prepared = prepareEntry(value, this.#options.beforeSend, this.#arena);
     if (this.#waiters.length === 0 && this.#hasRoom(prepared.bytes)) {
       this.#accept(prepared);
       return undefined;
@@ -191,7 +196,7 @@ export class Publisher {
     clearTimeout(timer);
     if (!drained) await this.#stop();
     if (this.#timer) clearTimeout(this.#timer);
-    const undelivered = this.#unsettled().map(({ key, json }) => ({ idempotencyKey: key, entry: entryOf(json) }));
+    const undelivered = this.#unsettled().map((entry) => ({ idempotencyKey: entry.key, entry: entryOf(slotText(entry)) }));
     for (const waiter of this.#waiters.splice(0)) {
       waiter.reject(new ClientClosedError('enqueue failed: the client closed before there was room', { operation: 'enqueue' }));
     }
@@ -216,12 +221,14 @@ export class Publisher {
   #overflow(prepared: PreparedEntry): void | Promise<void> {
     const { whenFull, maxQueuedEntries, maxQueuedBytes } = this.#options;
     if (whenFull === 'throw') {
+      this.#arena.unwrite(prepared);
       throw new QueueFullError(
         `enqueue failed: the queue is full (${maxQueuedEntries} entries or ${maxQueuedBytes} bytes held)`,
         { operation: 'enqueue' },
       );
     }
     if (whenFull === 'drop') {
+      this.#arena.unwrite(prepared);
       this.#stats.dropped += 1;
       this.#events.emit('dropped', () => ({ idempotencyKey: prepared.key, entry: entryOf(prepared.json), reason: 'queue_full' }));
       return undefined;
@@ -231,9 +238,17 @@ export class Publisher {
 
   #accept(prepared: PreparedEntry): void {
     // The spool append comes first: if the disk refuses it, enqueue throws and nothing was accepted.
-    const segment = this.#spool ? this.#spool.append(prepared.json) : -1;
-    const { key, json, bytes } = prepared;
-    this.#push({ key, json, bytes, seq: ++this.#seq, acceptedAt: Date.now(), segment });
+    let segment = -1;
+    if (this.#spool) {
+      try {
+        segment = this.#spool.append(prepared.json);
+      } catch (error) {
+        this.#arena.unwrite(prepared);
+        throw error;
+      }
+    }
+    const { key, chunk, start, bytes } = prepared;
+    this.#push({ key, chunk, start, bytes, seq: ++this.#seq, acceptedAt: Date.now(), segment });
     this.#stats.enqueued += 1;
     if (this.#spool) {
       this.#stats.spooled += 1;

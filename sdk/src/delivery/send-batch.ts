@@ -4,7 +4,7 @@
 import { HEADERS, PATHS, PREFER_MINIMAL } from '../contract/endpoints.js';
 import type { BatchResponse, BatchResult, BatchSummary } from '../contract/schemas.js';
 import { errorFromResponse, headerValue, isAuditTrailError } from '../errors.js';
-import type { Transport } from '../transport/transport.js';
+import { takesByteBodies, type Transport, type TransportResponse } from '../transport/transport.js';
 import type { Batch } from './batch.js';
 import { shouldRetry } from './retry-policy.js';
 
@@ -54,12 +54,14 @@ export async function sendBatch(
   batch: Batch,
   options: { timeoutMs: number; signal: AbortSignal; minimal?: boolean },
 ): Promise<BatchOutcome> {
-  let response;
+  let response: TransportResponse;
   try {
-    response = await transport.send(
-      { method: 'POST', path: PATHS.batch, headers: { ...(options.minimal ? MINIMAL_HEADERS : JSON_HEADERS) }, body: batch.body() },
-      { timeoutMs: options.timeoutMs, signal: options.signal },
-    );
+    const headers = { ...(options.minimal ? MINIMAL_HEADERS : JSON_HEADERS) };
+    const sendOptions = { timeoutMs: options.timeoutMs, signal: options.signal };
+    // The built-in transport sends the bytes as they are; another gets the text its WireRequest type promises.
+    response = takesByteBodies(transport)
+      ? await transport.send({ method: 'POST', path: PATHS.batch, headers, body: batch.body() }, sendOptions)
+      : await transport.send({ method: 'POST', path: PATHS.batch, headers, body: batch.bodyText() }, sendOptions);
   } catch (error) {
     const code = isAuditTrailError(error) ? error.code : undefined;
     const outcome: BatchOutcome = { kind: 'retry', message: (error as Error)?.message ?? String(error) };

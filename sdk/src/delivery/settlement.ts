@@ -3,6 +3,7 @@
  */
 import type { Receipt } from '../contract/schemas.js';
 import type { QueuedEntry } from './batch.js';
+import { slotText } from './entry-arena.js';
 import { entryOf, type DeliveryEvents, type FailedEntry, type FailureReason } from './events.js';
 
 /** How one entry was settled. */
@@ -30,7 +31,7 @@ export function failure(reason: FailureReason, cause: Cause): Settlement {
 export function failedEntry(entry: QueuedEntry, settlement: Settlement & { failed: true }): FailedEntry {
   const failed: FailedEntry = {
     idempotencyKey: entry.key,
-    entry: entryOf(entry.json),
+    entry: entryOf(slotText(entry)),
     reason: settlement.reason,
     message: settlement.message,
   };

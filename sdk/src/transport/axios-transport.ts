@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
 import { NetworkError, type NetworkErrorCode } from '../errors.js';
 import { authHeaders, type Credentials, type WireRequest } from '../contract/wire.js';
-import type { SendOptions, Transport, TransportResponse } from './transport.js';
+import { TAKES_BYTE_BODIES, type ByteBodyRequest, type ByteBodyTransport, type SendOptions, type TransportResponse } from './transport.js';
 
 /** What the axios transport needs: where, who, and its connection limits. */
 export interface AxiosTransportOptions extends Credentials {
@@ -74,7 +74,9 @@ interface PreparedAxios {
 }
 
 /** Sends {@link WireRequest}s with axios; one prepared config and one pair of keep-alive agents per client. */
-export class AxiosTransport implements Transport {
+export class AxiosTransport implements ByteBodyTransport {
+  /** Batch bodies come as UTF-8 bytes: axios sends a Buffer as it is (no second encoding of a 500-entry text). */
+  readonly [TAKES_BYTE_BODIES] = true as const;
   #axios: PreparedAxios | undefined;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
@@ -117,7 +119,7 @@ export class AxiosTransport implements Transport {
   }
 
   /** Sends one request with the credentials; resolves whatever the status, rejects only with {@link NetworkError}. */
-  async send(request: WireRequest, options: SendOptions = {}): Promise<TransportResponse> {
+  async send(request: WireRequest | ByteBodyRequest, options: SendOptions = {}): Promise<TransportResponse> {
     // One deadline for the whole exchange (axios' own timeout only covers socket inactivity), and the caller's
     // signal, folded into one controller: AbortSignal.any is missing from early Node 20 releases.
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
@@ -161,7 +163,7 @@ export class AxiosTransport implements Transport {
    * A {@link NetworkError} whose cause keeps only the message and code of the original: an axios error carries
    * the request config, and with it the Authorization header.
    */
-  #networkError(error: unknown, request: WireRequest, timedOut: boolean, timeoutMs: number): NetworkError {
+  #networkError(error: unknown, request: WireRequest | ByteBodyRequest, timedOut: boolean, timeoutMs: number): NetworkError {
     const raw = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
     const rawCode = typeof raw.code === 'string' ? raw.code : typeof raw.cause?.code === 'string' ? raw.cause.code : '';
     const known = timedOut ? NETWORK_CODES['ETIMEDOUT'] : NETWORK_CODES[rawCode];

@@ -32,3 +32,25 @@ export interface Transport {
   /** Releases pooled connections. */
   close(): void;
 }
+
+/**
+ * Internal (not exported by the package): marks a transport that also takes a request body already encoded as
+ * UTF-8 bytes (`body: Buffer`), as the SDK's own axios transport does. The delivery pipeline builds its batch
+ * bodies as bytes and hands them as they are to such a transport; any other transport gets them as a string, as
+ * {@link WireRequest} promises.
+ */
+export const TAKES_BYTE_BODIES: unique symbol = Symbol('audit-trail.takesByteBodies');
+
+/** A {@link WireRequest} whose body may also be UTF-8 bytes (see {@link TAKES_BYTE_BODIES}). */
+export type ByteBodyRequest = Omit<WireRequest, 'body'> & { body?: string | Buffer };
+
+/** A transport marked with {@link TAKES_BYTE_BODIES}. */
+export interface ByteBodyTransport extends Transport {
+  readonly [TAKES_BYTE_BODIES]: true;
+  send(request: ByteBodyRequest, options?: SendOptions): Promise<TransportResponse>;
+}
+
+/** Does this transport take `Buffer` bodies? */
+export function takesByteBodies(transport: Transport): transport is ByteBodyTransport {
+  return (transport as Partial<ByteBodyTransport>)[TAKES_BYTE_BODIES] === true;
+}
