@@ -67,13 +67,13 @@ async function generateSqlite(dataDir: string, applicationId: string, count: num
   db.exec('BEGIN');
   db.prepare(
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-     INSERT INTO entries (id, application_id, sequence, timestamp, actor_id, action, details, entity_type, entity_id,
+     INSERT INTO entries (id, app, sequence, timestamp, actor_id, action, details, entity_type, entity_id,
        idempotency_key, previous_hash, hash, standalone_hash, hash_version)
-     SELECT printf('bench-%09d', i), ?, i, strftime('%Y-%m-%dT%H:%M:%fZ', ? + i * ${STEP_MS} / 1000.0, 'unixepoch'),
+     SELECT printf('bench-%09d', i), (SELECT position FROM applications WHERE id = ?), i, strftime('%Y-%m-%dT%H:%M:%fZ', ? + i * ${STEP_MS} / 1000.0, 'unixepoch'),
        'user-' || (i % 1000), 'ACTION_' || (i % 20), '{"i":' || i || '}', 'type-' || (i % 5), 'ent-' || (i % 10000),
        'key-' || i, lower(hex(randomblob(32))), lower(hex(randomblob(32))), lower(hex(randomblob(32))), 2 FROM n`,
   ).run(count, applicationId, BASE_MS / 1000);
-  db.prepare('UPDATE applications SET head_sequence = ?, head_hash = (SELECT hash FROM entries WHERE application_id = ? AND sequence = ?) WHERE id = ?').run(
+  db.prepare('UPDATE applications SET head_sequence = ?, head_hash = (SELECT hash FROM entries WHERE app = (SELECT position FROM applications WHERE id = ?) AND sequence = ?) WHERE id = ?').run(
     count,
     applicationId,
     count,
@@ -82,10 +82,10 @@ async function generateSqlite(dataDir: string, applicationId: string, count: num
   db.prepare('DELETE FROM action_summaries WHERE application_id = ?').run(applicationId);
   db.prepare(
     `INSERT INTO action_summaries (application_id, action, count, last_recorded_at, last_sequence)
-     SELECT e.application_id, e.action, g.count, e.timestamp, e.sequence
-     FROM (SELECT application_id, action, COUNT(*) AS count, MAX(sequence) AS last_sequence FROM entries WHERE application_id = ? GROUP BY application_id, action) AS g
-     JOIN entries AS e ON e.application_id = g.application_id AND e.sequence = g.last_sequence`,
-  ).run(applicationId);
+     SELECT ?, e.action, g.count, e.timestamp, e.sequence
+     FROM (SELECT app, action, COUNT(*) AS count, MAX(sequence) AS last_sequence FROM entries WHERE app = (SELECT position FROM applications WHERE id = ?) GROUP BY app, action) AS g
+     JOIN entries AS e ON e.app = g.app AND e.sequence = g.last_sequence`,
+  ).run(applicationId, applicationId);
   db.exec('COMMIT');
   db.exec('ANALYZE');
   db.close();
@@ -97,25 +97,25 @@ async function generatePostgres(url: string, applicationId: string, count: numbe
   try {
     await client.query('BEGIN');
     await client.query(
-      `INSERT INTO entries (id, application_id, sequence, timestamp, actor_id, action, details, entity_type, entity_id,
+      `INSERT INTO entries (id, app, sequence, timestamp, actor_id, action, details, entity_type, entity_id,
          idempotency_key, previous_hash, hash, standalone_hash, hash_version)
-       SELECT 'bench-' || lpad(i::text, 9, '0'), $1, i,
+       SELECT 'bench-' || lpad(i::text, 9, '0'), (SELECT position FROM applications WHERE id = $1), i,
          to_char(timestamp '2025-01-01' + i * interval '${STEP_MS} milliseconds', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          'user-' || (i % 1000), 'ACTION_' || (i % 20), '{"i":' || i || '}', 'type-' || (i % 5), 'ent-' || (i % 10000),
          'key-' || i, md5(i::text) || md5('p' || i), md5(i::text || 'h') || md5('h' || i), md5(i::text || 's') || md5('s' || i), 2
        FROM generate_series(1, $2::bigint) AS i`,
       [applicationId, count],
     );
-    await client.query('UPDATE applications SET head_sequence = $2, head_hash = (SELECT hash FROM entries WHERE application_id = $1 AND sequence = $2) WHERE id = $1', [
+    await client.query('UPDATE applications SET head_sequence = $2, head_hash = (SELECT hash FROM entries WHERE app = (SELECT position FROM applications WHERE id = $1) AND sequence = $2) WHERE id = $1', [
       applicationId,
       count,
     ]);
     await client.query('DELETE FROM action_summaries WHERE application_id = $1', [applicationId]);
     await client.query(
       `INSERT INTO action_summaries (application_id, action, count, last_recorded_at, last_sequence)
-       SELECT e.application_id, e.action, g.count, e.timestamp, e.sequence
-       FROM (SELECT application_id, action, COUNT(*) AS count, MAX(sequence) AS last_sequence FROM entries WHERE application_id = $1 GROUP BY application_id, action) AS g
-       JOIN entries AS e ON e.application_id = g.application_id AND e.sequence = g.last_sequence`,
+       SELECT $1, e.action, g.count, e.timestamp, e.sequence
+       FROM (SELECT app, action, COUNT(*) AS count, MAX(sequence) AS last_sequence FROM entries WHERE app = (SELECT position FROM applications WHERE id = $1) GROUP BY app, action) AS g
+       JOIN entries AS e ON e.app = g.app AND e.sequence = g.last_sequence`,
       [applicationId],
     );
     await client.query('COMMIT');

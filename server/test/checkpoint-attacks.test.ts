@@ -138,7 +138,7 @@ describe('a truncation with the head moved back', () => {
     const watcher = client(credentials, { stateFile });
     await watcher.latestCheckpoint();
 
-    db.prepare('DELETE FROM entries WHERE application_id = ? AND sequence > 4').run(credentials.applicationId);
+    db.prepare('DELETE FROM entries WHERE app = (SELECT position FROM applications WHERE id = ?) AND sequence > 4').run(credentials.applicationId);
     await recomputeEverything(credentials.applicationId);
     expect(await chainVerdict(credentials)).toMatchObject({ valid: true, checked: 4 });
 

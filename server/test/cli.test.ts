@@ -212,8 +212,8 @@ describe('audit-trail checkpoint and verify --local --state', () => {
       const db = new sqlite.DatabaseSync(databasePath(dataDir));
       try {
         const app = env['AUDIT_TRAIL_APPLICATION_ID'] as string;
-        const second = db.prepare('SELECT hash FROM entries WHERE application_id = ? AND sequence = 2').get(app) as { hash: string };
-        db.prepare('DELETE FROM entries WHERE application_id = ? AND sequence = 3').run(app);
+        const second = db.prepare('SELECT hash FROM entries WHERE app = (SELECT position FROM applications WHERE id = ?) AND sequence = 2').get(app) as { hash: string };
+        db.prepare('DELETE FROM entries WHERE app = (SELECT position FROM applications WHERE id = ?) AND sequence = 3').run(app);
         db.prepare('UPDATE applications SET head_sequence = 2, head_hash = ? WHERE id = ?').run(second.hash, app);
         db.prepare('DELETE FROM tree_nodes WHERE application_id = ?').run(app);
       } finally {

@@ -19,7 +19,10 @@ interface OpenedStore {
   store: Store;
   /** Opens a second store on the same data (another server process's view). */
   reopen(): Promise<Store>;
-  /** Turns the data back into what version 1 of the schema had (no action summary, no time index). */
+  /**
+   * Turns the data back into what version 1 of the schema had (no action summary, no time index; on PostgreSQL
+   * also entries keyed by the text application id, so that migration 9 runs again).
+   */
   downgradeToVersion1(): Promise<void>;
   cleanup(): Promise<void>;
 }
@@ -50,7 +53,20 @@ async function openBackend(backend: Backend): Promise<OpenedStore> {
         'DROP TABLE integrity_breaks; DROP TABLE verification_state; DROP TABLE action_summaries; DROP TABLE tree_nodes; ' +
           'DROP TABLE hook_deliveries; DROP TABLE application_keys; ALTER TABLE hooks DROP COLUMN secret; ' +
           'ALTER TABLE organizations DROP COLUMN previous_secret_salt, DROP COLUMN previous_secret_hash, DROP COLUMN previous_secret_valid_until; ' +
-          'ALTER TABLE hooks DROP COLUMN entity_id; DROP INDEX entries_by_time; DELETE FROM schema_migrations WHERE version > 1;',
+          'ALTER TABLE hooks DROP COLUMN entity_id; DELETE FROM schema_migrations WHERE version > 1;',
+      );
+      // Entries back to migration 1's shape, keyed by the text application id (migration 9 made it `app`).
+      await client.query(
+        'ALTER TABLE entries ADD COLUMN application_id TEXT COLLATE "C"; ' +
+          'UPDATE entries AS e SET application_id = a.id FROM applications AS a WHERE a.position = e.app; ' +
+          'ALTER TABLE entries ALTER COLUMN application_id SET NOT NULL; ALTER TABLE entries DROP COLUMN app; ' +
+          'ALTER TABLE entries ADD PRIMARY KEY (application_id, sequence); ' +
+          'ALTER TABLE entries ADD FOREIGN KEY (application_id) REFERENCES applications (id); ' +
+          'CREATE UNIQUE INDEX entries_by_idempotency_key ON entries (application_id, idempotency_key) WHERE idempotency_key IS NOT NULL; ' +
+          'CREATE INDEX entries_by_actor ON entries (application_id, actor_id, sequence); ' +
+          'CREATE INDEX entries_by_action ON entries (application_id, action, sequence); ' +
+          'CREATE INDEX entries_by_entity ON entries (application_id, entity_type, entity_id, sequence); ' +
+          'DROP INDEX applications_by_position;',
       );
       await client.end();
     },
@@ -405,11 +421,17 @@ describe.each(BACKENDS)('store on %s', (backend) => {
 
     test('upgrading a version-1 database builds the action summary from its entries', async () => {
       const before = await store.entries.actions(applicationId, 10);
+      const entriesBefore = await store.entries.range(applicationId, 1, 1000, 1000);
       await store.close();
       await opened.downgradeToVersion1();
       store = await opened.reopen();
       opened.store = store;
       expect(await store.entries.actions(applicationId, 10)).toEqual(before);
+      // Every entry as it was (on PostgreSQL through migration 9's rekeying too), found by its indexed fields.
+      expect(await store.entries.range(applicationId, 1, 1000, 1000)).toEqual(entriesBefore);
+      const keyed = entriesBefore.find((entry) => entry.idempotencyKey !== null);
+      expect(keyed).toBeDefined();
+      expect(await store.entries.findByIdempotencyKey(applicationId, keyed?.idempotencyKey as string)).toEqual(keyed);
       // And appends go on maintaining it.
       await appendEntries(store, applicationId, [{ actorId: 'x', action: 'EXPORT' }], at(10 * 60_000));
       const [newest] = await store.entries.actions(applicationId, 10);

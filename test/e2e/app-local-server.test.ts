@@ -259,7 +259,7 @@ describe('Zapier app against the local reference server', () => {
 
     const db = new DatabaseSync(server.dbPath);
     try {
-      db.prepare('UPDATE entries SET actor_id = ? WHERE application_id = ? AND sequence = ?').run('mallory', tenant.applicationId ?? '', 2);
+      db.prepare('UPDATE entries SET actor_id = ? WHERE app = (SELECT position FROM applications WHERE id = ?) AND sequence = ?').run('mallory', tenant.applicationId ?? '', 2);
     } finally {
       db.close();
     }

@@ -32,8 +32,20 @@ export const ENTRY_COLUMNS = [
   'hash_version',
 ] as const;
 
-/** `ENTRY_COLUMNS` as a select list. */
-export const ENTRY_COLUMN_LIST = ENTRY_COLUMNS.join(', ');
+/**
+ * `ENTRY_COLUMNS` as a select list over the entries table, which stores the application's integer key `app`
+ * (applications.position), not its public id: the `application_id` column is the statement parameter
+ * `publicId` names (SQLite `?1`, PostgreSQL `$1::text`), the public id the rows were asked for by, and the WHERE
+ * clause scopes the rows with {@link appOf} of that same parameter.
+ */
+export const entrySelectList = (publicId: string): string =>
+  ENTRY_COLUMNS.map((column) => (column === 'application_id' ? `${publicId} AS application_id` : column)).join(', ');
+
+/** The integer key of the application whose public id is the parameter `publicId` (one index lookup per statement). */
+export const appOf = (publicId: string): string => `(SELECT position FROM applications WHERE id = ${publicId})`;
+
+/** The stored columns, in ENTRY_COLUMNS order with `app` in place of `application_id` (the insert's column list). */
+export const STORED_ENTRY_COLUMN_LIST = ENTRY_COLUMNS.map((column) => (column === 'application_id' ? 'app' : column)).join(', ');
 
 /** One row's column values, in {@link ENTRY_COLUMNS} order. */
 export type EntryValues = readonly unknown[];

@@ -1,7 +1,8 @@
 /**
  * {@link EntryRepository} on PostgreSQL. One instance per unit of work: the pool's for single statements, a
  * connection's inside {@link Store.transaction}, where `head()` locks the application's row until commit.
- * Statements are named, so each connection prepares them once.
+ * Statements are named, so each connection prepares them once. Rows are keyed by the application's integer `app`
+ * (migration 9): reads name the public id as `$1`, which scopes them and comes back as the `application_id` column.
  */
 import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
@@ -9,12 +10,14 @@ import type { ActionRow, ChainHead, EntryFilter, EntryPage, EntryRepository, Has
 import { entryFromRow } from './records.js';
 import { pageSequenceRange, type SequenceRange } from './sequence-range.js';
 import { emptyHashedRow } from './hashed-row.js';
-import { ENTRY_COLUMN_LIST, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
+import { STORED_ENTRY_COLUMN_LIST, appOf, entrySelectList, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
 import type { PgRow, Queryable } from './postgres-rows.js';
 import { nullableText } from './postgres-rows.js';
 import { ActionTally } from './action-tally.js';
 
-const COLUMNS = ENTRY_COLUMN_LIST;
+const COLUMNS = entrySelectList('$1::text');
+/** The rows of the application whose public id is `$1` (PostgreSQL evaluates the sub-select once per statement). */
+const OF_APP = `app = ${appOf('$1')}`;
 
 
 /** Column and value of each equality filter, in a fixed order (one named statement per combination). */
@@ -57,7 +60,7 @@ export class PostgresEntryRepository implements EntryRepository {
     // transaction commits, then reads the head it left. The head entry's timestamp comes along (the ledger clamps
     // a clock that stepped back to it).
     const text =
-      'SELECT a.head_sequence, a.head_hash, (SELECT e.timestamp FROM entries AS e WHERE e.application_id = a.id AND e.sequence = a.head_sequence) AS timestamp ' +
+      'SELECT a.head_sequence, a.head_hash, (SELECT e.timestamp FROM entries AS e WHERE e.app = a.position AND e.sequence = a.head_sequence) AS timestamp ' +
       'FROM applications AS a WHERE a.id = $1';
     const [row] = this.inTransaction
       ? await this.rows('entries-head-lock', `${text} FOR UPDATE`, [applicationId])
@@ -68,7 +71,7 @@ export class PostgresEntryRepository implements EntryRepository {
     if (timestamp === null && sequence > 0) {
       // After waiting for the lock, PostgreSQL hands back the row the other append left, but the sub-select ran on
       // the statement's snapshot, taken before that append committed its entries: read the timestamp again.
-      const [again] = await this.rows('entries-timestamp-at', 'SELECT timestamp FROM entries WHERE application_id = $1 AND sequence = $2', [
+      const [again] = await this.rows('entries-timestamp-at', `SELECT timestamp FROM entries WHERE ${OF_APP} AND sequence = $2`, [
         applicationId,
         sequence,
       ]);
@@ -85,21 +88,37 @@ export class PostgresEntryRepository implements EntryRepository {
     if (!this.inTransaction) await this.flush();
   }
 
-  /** Writes the held-back inserts, as one multi-row INSERT (the store calls it before COMMIT too). */
+  /** Writes the held-back inserts, as one multi-row INSERT per application (the store calls it before COMMIT too). */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const entries = this.pending;
+    const held = this.pending;
     this.pending = [];
+    const byApplication = new Map<string, StoredEntry[]>();
+    for (const entry of held) {
+      const list = byApplication.get(entry.applicationId);
+      if (list) list.push(entry);
+      else byApplication.set(entry.applicationId, [entry]);
+    }
+    for (const [applicationId, entries] of byApplication) await this.insertMany(applicationId, entries);
+  }
+
+  private async insertMany(applicationId: string, entries: readonly StoredEntry[]): Promise<void> {
     const column = <T>(pick: (entry: StoredEntry) => T): T[] => entries.map(pick);
     await this.db.query({
       name: 'entries-insert-many',
       text:
-        `INSERT INTO entries (${COLUMNS}) SELECT * FROM unnest(` +
-        '$1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], ' +
-        '$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])',
+        // The application's key once per statement, not its id once per row. No such application: `app` is
+        // NOT NULL, so the statement fails, as the foreign key on the text id made it before.
+        `INSERT INTO entries (${STORED_ENTRY_COLUMN_LIST}) SELECT u.id, ${appOf('$2')}, u.sequence, u.timestamp, u.actor_id, u.action, ` +
+        'u.details, u.actor_display_name, u.actor_roles, u.entity_type, u.entity_id, u.occurred_at, u.ip, u.idempotency_key, ' +
+        'u.previous_hash, u.hash, u.standalone_hash, u.hash_version FROM unnest(' +
+        '$1::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], ' +
+        '$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[]) ' +
+        'AS u (id, sequence, timestamp, actor_id, action, details, actor_display_name, actor_roles, entity_type, entity_id, ' +
+        'occurred_at, ip, idempotency_key, previous_hash, hash, standalone_hash, hash_version)',
       values: [
         column((e) => e.id),
-        column((e) => e.applicationId),
+        applicationId,
         column((e) => e.sequence),
         column((e) => e.timestamp),
         column((e) => e.actorId),
@@ -148,18 +167,18 @@ export class PostgresEntryRepository implements EntryRepository {
   }
 
   findById(applicationId: string, id: string): Promise<StoredEntry | undefined> {
-    return this.one('entries-by-id', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND id = $2`, [applicationId, id]);
+    return this.one('entries-by-id', `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND id = $2`, [applicationId, id]);
   }
 
   findBySequence(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
-    return this.one('entries-by-sequence', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence = $2`, [
+    return this.one('entries-by-sequence', `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence = $2`, [
       applicationId,
       sequence,
     ]);
   }
 
   findByIdempotencyKey(applicationId: string, key: string): Promise<StoredEntry | undefined> {
-    return this.one('entries-by-key', `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND idempotency_key = $2`, [
+    return this.one('entries-by-key', `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND idempotency_key = $2`, [
       applicationId,
       key,
     ]);
@@ -168,7 +187,7 @@ export class PostgresEntryRepository implements EntryRepository {
   async findByIdempotencyKeys(applicationId: string, keys: readonly string[]): Promise<Map<string, StoredEntry>> {
     const rows = await this.rows(
       'entries-by-keys',
-      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND idempotency_key = ANY($2::text[])`,
+      `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND idempotency_key = ANY($2::text[])`,
       [applicationId, [...new Set(keys)]],
     );
     return new Map(rows.map((row) => [String(row['idempotency_key']), entryFromRow(row)]));
@@ -187,7 +206,7 @@ export class PostgresEntryRepository implements EntryRepository {
     const bounds = await this.sequenceBounds(applicationId, filter);
     if (bounds === undefined) return [];
     const values: unknown[] = [applicationId];
-    const where = ['application_id = $1'];
+    const where = [OF_APP];
     const parameter = (value: unknown): string => {
       values.push(value);
       return `$${values.length}`;
@@ -220,14 +239,14 @@ export class PostgresEntryRepository implements EntryRepository {
 
   /**
    * `from`/`to` as sequence bounds (inclusive): the first sequence stamped at or after `from`, the last stamped
-   * before `to`, one (application_id, timestamp) index lookup each. `undefined` when the window holds no entry.
+   * before `to`, one (app, timestamp) index lookup each. `undefined` when the window holds no entry.
    */
   private async sequenceBounds(applicationId: string, filter: EntryFilter): Promise<SequenceRange | undefined> {
     const bounds: SequenceRange = {};
     if (filter.from !== undefined) {
       const [row] = await this.rows(
         'entries-first-from',
-        'SELECT sequence FROM entries WHERE application_id = $1 AND timestamp >= $2 ORDER BY timestamp ASC, sequence ASC LIMIT 1',
+        `SELECT sequence FROM entries WHERE ${OF_APP} AND timestamp >= $2 ORDER BY timestamp ASC, sequence ASC LIMIT 1`,
         [applicationId, filter.from],
       );
       if (!row) return undefined;
@@ -236,7 +255,7 @@ export class PostgresEntryRepository implements EntryRepository {
     if (filter.to !== undefined) {
       const [row] = await this.rows(
         'entries-last-before',
-        'SELECT sequence FROM entries WHERE application_id = $1 AND timestamp < $2 ORDER BY timestamp DESC, sequence DESC LIMIT 1',
+        `SELECT sequence FROM entries WHERE ${OF_APP} AND timestamp < $2 ORDER BY timestamp DESC, sequence DESC LIMIT 1`,
         [applicationId, filter.to],
       );
       if (!row) return undefined;
@@ -248,7 +267,7 @@ export class PostgresEntryRepository implements EntryRepository {
   async range(applicationId: string, fromSequence: number, toSequence: number, limit: number): Promise<StoredEntry[]> {
     const rows = await this.rows(
       'entries-range',
-      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence ASC LIMIT $4`,
+      `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence BETWEEN $2 AND $3 ORDER BY sequence ASC LIMIT $4`,
       [applicationId, fromSequence, toSequence, limit],
     );
     return rows.map(entryFromRow);
@@ -259,7 +278,7 @@ export class PostgresEntryRepository implements EntryRepository {
     // Rows as arrays (no object per row), copied into one reused row object.
     const { rows } = await this.db.query<unknown[]>({
       name: 'entries-hashed-rows',
-      text: `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence ASC LIMIT $4`,
+      text: `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence BETWEEN $2 AND $3 ORDER BY sequence ASC LIMIT $4`,
       values: [applicationId, fromSequence, toSequence, limit],
       rowMode: 'array',
     });
@@ -274,7 +293,7 @@ export class PostgresEntryRepository implements EntryRepository {
   nextAfter(applicationId: string, sequence: number): Promise<StoredEntry | undefined> {
     return this.one(
       'entries-next-after',
-      `SELECT ${COLUMNS} FROM entries WHERE application_id = $1 AND sequence > $2 ORDER BY sequence ASC LIMIT 1`,
+      `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence > $2 ORDER BY sequence ASC LIMIT 1`,
       [applicationId, sequence],
     );
   }

@@ -185,6 +185,31 @@ CREATE TABLE IF NOT EXISTS service_settings (
   created_at TEXT NOT NULL
 );
 `,
+  `
+-- Entries keyed by the application's integer key (applications.position, assigned by identity on insert) instead
+-- of its 40-character public id: 8 bytes instead of ~41 in the table, its primary key and its five indexes. The
+-- rows keep every stored value; nothing is re-hashed (the hashes cover the public id, which does not change).
+-- Idempotent (a test re-runs the later migrations on an upgraded database).
+CREATE UNIQUE INDEX IF NOT EXISTS applications_by_position ON applications (position);
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = 'entries' AND column_name = 'application_id') THEN
+    ALTER TABLE entries ADD COLUMN app BIGINT;
+    UPDATE entries AS e SET app = a.position FROM applications AS a WHERE a.id = e.application_id;
+    ALTER TABLE entries ALTER COLUMN app SET NOT NULL;
+    -- Dropping the column drops the primary key and every index that named it; they come back on app.
+    ALTER TABLE entries DROP COLUMN application_id;
+    ALTER TABLE entries ADD PRIMARY KEY (app, sequence);
+    CREATE UNIQUE INDEX entries_by_idempotency_key ON entries (app, idempotency_key) WHERE idempotency_key IS NOT NULL;
+    CREATE INDEX entries_by_actor ON entries (app, actor_id, sequence);
+    CREATE INDEX entries_by_action ON entries (app, action, sequence);
+    CREATE INDEX entries_by_entity ON entries (app, entity_type, entity_id, sequence);
+    CREATE INDEX entries_by_time ON entries (app, timestamp);
+  END IF;
+END
+$$;
+`,
 ];
 
 /** Creates or upgrades the schema; safe to run from several processes at once. */

@@ -1,4 +1,8 @@
-/** {@link EntryRepository} on `node:sqlite`: prepared statements, made once. */
+/**
+ * {@link EntryRepository} on `node:sqlite`: prepared statements, made once. Rows are keyed by the application's
+ * integer `app` (sqlite-schema.ts): reads name the public id as their first parameter (`?1`), which scopes them
+ * and comes back as the `application_id` column; inserts resolve it to the key once per application.
+ */
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { StoredEntry } from '@audit-trail/sdk/contract';
 import { GENESIS_HASH } from '@audit-trail/sdk/contract';
@@ -8,9 +12,11 @@ import { pageSequenceRange, type SequenceRange } from './sequence-range.js';
 import { nullableText, type Row } from './sqlite-rows.js';
 import { ActionTally } from './action-tally.js';
 import { emptyHashedRow } from './hashed-row.js';
-import { ENTRY_COLUMN_LIST, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
+import { STORED_ENTRY_COLUMN_LIST, appOf, entrySelectList, entryFromValues, entryJson, fillHashedRow, type EntryValues } from './entry-values.js';
 
-const COLUMNS = ENTRY_COLUMN_LIST;
+const COLUMNS = entrySelectList('?1');
+/** The rows of the application whose public id is the first parameter. */
+const OF_APP = `app = ${appOf('?1')}`;
 
 
 /** Rows per statement call of {@link SqliteEntryRepository.visitHashedRows}. */
@@ -42,39 +48,45 @@ export class SqliteEntryRepository implements EntryRepository {
   private readonly actionsStatement: StatementSync;
   private readonly listStatements = new Map<string, StatementSync>();
   private readonly upsertActionStatement: StatementSync;
+  private readonly appKeyStatement: StatementSync;
+  /** Public application id → `app` key (never changes once assigned; cleared when a transaction rolls back). */
+  private readonly appKeys = new Map<string, number>();
   /** Actions of the entries inserted since the last moveHead (transactions take turns on this connection). */
   private readonly tally = new ActionTally();
 
   constructor(private readonly db: DatabaseSync) {
-    this.insertStatement = db.prepare(`INSERT INTO entries (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`);
+    this.insertStatement = db.prepare(
+      `INSERT INTO entries (${STORED_ENTRY_COLUMN_LIST}) VALUES (${STORED_ENTRY_COLUMN_LIST.split(',').map(() => '?').join(', ')})`,
+    );
+    this.appKeyStatement = db.prepare('SELECT position FROM applications WHERE id = ?');
     this.moveHeadStatement = db.prepare('UPDATE applications SET head_sequence = ?, head_hash = ? WHERE id = ?');
     // The head row's timestamp too (one primary-key lookup): the ledger clamps a clock that stepped back to it.
     this.headStatement = db.prepare(
       'SELECT a.head_sequence, a.head_hash, e.timestamp FROM applications AS a ' +
-        'LEFT JOIN entries AS e ON e.application_id = a.id AND e.sequence = a.head_sequence WHERE a.id = ?',
+        'LEFT JOIN entries AS e ON e.app = a.position AND e.sequence = a.head_sequence WHERE a.id = ?',
     );
-    // Time filters as sequence bounds (timestamps never decrease along a chain): one (application_id, timestamp)
+    // Time filters as sequence bounds (timestamps never decrease along a chain): one (app, timestamp)
     // index lookup each.
     this.firstFromStatement = db.prepare(
-      'SELECT sequence FROM entries WHERE application_id = ? AND timestamp >= ? ORDER BY timestamp ASC, sequence ASC LIMIT 1',
+      `SELECT sequence FROM entries WHERE ${OF_APP} AND timestamp >= ? ORDER BY timestamp ASC, sequence ASC LIMIT 1`,
     );
     this.lastBeforeStatement = db.prepare(
-      'SELECT sequence FROM entries WHERE application_id = ? AND timestamp < ? ORDER BY timestamp DESC, sequence DESC LIMIT 1',
+      `SELECT sequence FROM entries WHERE ${OF_APP} AND timestamp < ? ORDER BY timestamp DESC, sequence DESC LIMIT 1`,
     );
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND id = ?`);
-    this.bySequence = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence = ?`);
-    this.byKey = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND idempotency_key = ?`);
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND id = ?`);
+    this.bySequence = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence = ?`);
+    this.byKey = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND idempotency_key = ?`);
     this.rangeStatement = db.prepare(
-      `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence ASC LIMIT ?`,
+      `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence BETWEEN ? AND ? ORDER BY sequence ASC LIMIT ?`,
     );
     // The same query with rows as arrays (Node >= 22.16; the column order is fixed by COLUMNS): no object per row.
     this.linksStatement = db.prepare(
-      `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence ASC LIMIT ?`,
+      `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence BETWEEN ? AND ? ORDER BY sequence ASC LIMIT ?`,
     );
     this.returnsArrays = typeof (this.linksStatement as { setReturnArrays?: unknown }).setReturnArrays === 'function';
     if (this.returnsArrays) (this.linksStatement as StatementSync & { setReturnArrays(enabled: boolean): void }).setReturnArrays(true);
     this.nextStatement = db.prepare(
-      `SELECT ${COLUMNS} FROM entries WHERE application_id = ? AND sequence > ? ORDER BY sequence ASC LIMIT 1`,
+      `SELECT ${COLUMNS} FROM entries WHERE ${OF_APP} AND sequence > ? ORDER BY sequence ASC LIMIT 1`,
     );
     this.actionsStatement = db.prepare(
       'SELECT action, count, last_recorded_at FROM action_summaries WHERE application_id = ? ORDER BY last_sequence DESC LIMIT ?',
@@ -93,10 +105,24 @@ export class SqliteEntryRepository implements EntryRepository {
     return { sequence: Number(row['head_sequence']), hash: String(row['head_hash']), ...(timestamp === null ? {} : { timestamp }) };
   }
 
+  /** The application's integer key, `undefined` when there is no such application. */
+  private appKey(applicationId: string): number | undefined {
+    const cached = this.appKeys.get(applicationId);
+    if (cached !== undefined) return cached;
+    const row = this.appKeyStatement.get(applicationId) as Row | undefined;
+    if (row === undefined || row['position'] === null) return undefined;
+    const key = Number(row['position']);
+    this.appKeys.set(applicationId, key);
+    return key;
+  }
+
   async insert(entry: StoredEntry): Promise<void> {
+    const app = this.appKey(entry.applicationId);
+    // As the foreign key on the text id did before: an entry of no application is not stored.
+    if (app === undefined) throw new Error(`cannot store an entry of application ${entry.applicationId}: there is no such application`);
     this.insertStatement.run(
       entry.id,
-      entry.applicationId,
+      app,
       entry.sequence,
       entry.timestamp,
       entry.actorId,
@@ -127,6 +153,8 @@ export class SqliteEntryRepository implements EntryRepository {
   /** Forgets the actions tallied by a transaction that rolled back. */
   discardPending(): void {
     this.tally.drain();
+    // An application created in the rolled-back transaction may have lent its key to this cache.
+    this.appKeys.clear();
   }
 
   async findById(applicationId: string, id: string): Promise<StoredEntry | undefined> {
@@ -166,7 +194,7 @@ export class SqliteEntryRepository implements EntryRepository {
   private async listValues(applicationId: string, filter: EntryFilter, page: EntryPage): Promise<EntryValues[]> {
     const bounds = this.sequenceBounds(applicationId, filter);
     if (bounds === undefined) return [];
-    const where = ['application_id = ?'];
+    const where = [OF_APP];
     const values: SQLInputValue[] = [applicationId];
     for (const [field, column] of EQUALITY_FILTERS) {
       const value = filter[field];

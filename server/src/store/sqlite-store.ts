@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { ensurePrivateDirectory, ensurePrivateFile } from './private-files.js';
 import { sqlite } from './sqlite-module.js';
-import { ADDED_COLUMNS, FILL_HOOK_SECRETS_SQL, SCHEMA_SQL, upgradeSqliteSchema } from './sqlite-schema.js';
+import { ADDED_COLUMNS, FILL_HOOK_SECRETS_SQL, SCHEMA_SQL, rekeyEntries, upgradeSqliteSchema } from './sqlite-schema.js';
 import { SqliteEntryRepository } from './sqlite-entries-repository.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteHookRepository } from './sqlite-hooks-repository.js';
@@ -35,6 +35,7 @@ export function openSqliteStore(dataDir: string): Store {
   // Checkpoints run in a worker thread (sqlite-checkpointer.ts), not inside an append's COMMIT: this connection
   // checkpoints by itself only if the WAL passes 64 MB (16,384 pages of 4 KiB), should the worker fall behind.
   db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES};`);
+  rekeyEntries(db);
   db.exec(SCHEMA_SQL);
   for (const { table, column, definition } of ADDED_COLUMNS) {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];

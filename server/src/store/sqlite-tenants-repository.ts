@@ -40,7 +40,9 @@ export class SqliteTenantRepository implements TenantRepository {
          secret_salt = ?, secret_hash = ? WHERE id = ?`,
     );
     this.insertApp = db.prepare(
-      'INSERT INTO applications (id, organization_id, name, created_at, head_sequence, head_hash) VALUES (?, ?, ?, ?, 0, ?)',
+      // position: the internal key the entries table stores (one more than the largest, read from its index).
+      'INSERT INTO applications (id, organization_id, name, created_at, head_sequence, head_hash, position) ' +
+        'VALUES (?, ?, ?, ?, 0, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM applications))',
     );
     this.findApp = db.prepare('SELECT id, organization_id, name, created_at FROM applications WHERE organization_id = ? AND id = ?');
     this.listApps = db.prepare(

@@ -25,11 +25,15 @@ const ROWS_PER_INSERT = 500;
 
 /** Appends `count` entries after the application's head, moves the head; returns the new head hash. */
 export function appendDirect(db: DatabaseSync, applicationId: string, count: number): string {
-  const head = db.prepare('SELECT head_sequence, head_hash FROM applications WHERE id = ?').get(applicationId) as { head_sequence: number; head_hash: string };
+  const head = db.prepare('SELECT head_sequence, head_hash, position FROM applications WHERE id = ?').get(applicationId) as {
+    head_sequence: number;
+    head_hash: string;
+    position: number;
+  };
   // Many rows per statement: the per-call cost, not SQLite, dominates a million single-row inserts.
   const statement = (rows: number) =>
     db.prepare(
-      'INSERT INTO entries (id, application_id, sequence, timestamp, actor_id, action, previous_hash, hash, standalone_hash, hash_version) VALUES ' +
+      'INSERT INTO entries (id, app, sequence, timestamp, actor_id, action, previous_hash, hash, standalone_hash, hash_version) VALUES ' +
         Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, 2)').join(', '),
     );
   const full = statement(ROWS_PER_INSERT);
@@ -49,7 +53,7 @@ export function appendDirect(db: DatabaseSync, applicationId: string, count: num
         const standalone = createHash('sha256').update(canonical).digest();
         seq.writeBigUInt64BE(BigInt(sequence));
         const hash = createHash('sha256').update(DOMAIN).update(seq).update(previous).update(standalone).digest();
-        values.push(e.id, applicationId, sequence, e.timestamp, e.actorId, e.action, previous.toString('hex'), hash.toString('hex'), standalone.toString('hex'));
+        values.push(e.id, head.position, sequence, e.timestamp, e.actorId, e.action, previous.toString('hex'), hash.toString('hex'), standalone.toString('hex'));
         previous = hash;
       }
       (end - start + 1 === ROWS_PER_INSERT ? full : statement(end - start + 1)).run(...values);
