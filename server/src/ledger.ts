@@ -6,13 +6,14 @@
  * merkle.ts), the very code SDK users verify with.
  */
 import { entryFields, type Entry, type Receipt, type StoredEntry } from '@audit-trail/sdk/contract';
-import { HASH_VERSION, chainHash, entryHashes, sameCallerEntry } from '@audit-trail/sdk/contract';
+import { HASH_VERSION, chainHash, hashesOfCanonical, sameCallerEntry } from '@audit-trail/sdk/contract';
 import { uuidv7 } from '@audit-trail/sdk/contract';
 import type { ValidationIssue } from '@audit-trail/sdk/contract';
 import type { Repositories, Store } from './store/repositories.js';
 import { openTree, type TreeHead } from './merkle/tree-store.js';
 import { TreeAppender, storedNodes } from './merkle/tree.js';
 import type { SignedTreeHead } from './merkle/checkpoints.js';
+import { canonicalFromEntry } from './verification/row-canonical.js';
 
 /** What happened to one entry of an append. */
 export type AppendOutcome =
@@ -99,8 +100,9 @@ export function appendEntries(
       const timestamp = head.timestamp !== undefined && clock < head.timestamp ? head.timestamp : clock;
       // Version 2 hashes every field a user can read or search by, the idempotency key and sequence included.
       const fields = { id: uuidv7(), applicationId, timestamp, ...callerFields, sequence, hashVersion: HASH_VERSION };
-      // One canonical serialisation for the chain's standalone hash and the tree's leaf hash.
-      const { standaloneHash: standalone, leafHash } = entryHashes(fields);
+      // One canonical serialisation for the chain's standalone hash and the tree's leaf hash, written by the
+      // full pass's writer specialised to the hashed fields (byte for byte the contract's canonicalEntry).
+      const { standaloneHash: standalone, leafHash } = hashesOfCanonical(canonicalFromEntry(fields));
       const entry: StoredEntry = {
         ...fields,
         previousHash: head.hash,

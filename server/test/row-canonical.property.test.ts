@@ -2,12 +2,13 @@
  * Property (fast-check): the full pass's canonical form built from stored column values
  * (server/src/verification/row-canonical.ts) is byte-identical to the contract's `canonicalEntry` of the same
  * entry, for both hash versions, any JSON details (keys in any order, integer-like keys, text with lone
- * surrogates, every kind of number), with every optional field present or absent.
+ * surrogates, every kind of number), with every optional field present or absent; and so is the ledger's form of
+ * a fresh entry given as values (canonicalFromEntry).
  */
 import fc from 'fast-check';
 import { canonicalEntry } from '../../sdk/src/contract/chain.js';
 import type { StoredEntry } from '../../sdk/src/contract/schemas.js';
-import { canonicalFromColumns } from '../src/verification/row-canonical.js';
+import { canonicalFromColumns, canonicalFromEntry } from '../src/verification/row-canonical.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 12 });
 const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
@@ -60,6 +61,15 @@ test('canonical bytes from stored columns equal the contract canonicalEntry of t
         actorRoles: e.actorRoles === null ? null : JSON.stringify(e.actorRoles),
       };
       expect(canonicalFromColumns(columns)).toBe(canonicalEntry(stored));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('canonical bytes of an entry given as values (the ledger) equal the contract canonicalEntry', () => {
+  fc.assert(
+    fc.property(entry, (e) => {
+      expect(canonicalFromEntry(e)).toBe(canonicalEntry(e as unknown as StoredEntry));
     }),
     { numRuns: 3000 },
   );

@@ -37,7 +37,15 @@ export function leafHash(entry: HashedEntry): Buffer {
  * serialisation: canonicalising is most of an append's hashing cost, so the ledger does it once for both.
  */
 export function entryHashes(entry: HashedEntry): { standaloneHash: string; leafHash: Buffer } {
-  const canonical = Buffer.from(canonicalEntry(entry), 'utf8');
+  return hashesOfCanonical(canonicalEntry(entry));
+}
+
+/**
+ * {@link entryHashes} from the entry's canonical form, already made (the server's ledger makes it with a writer
+ * specialised to the hashed fields, byte for byte {@link canonicalEntry}).
+ */
+export function hashesOfCanonical(canonicalText: string): { standaloneHash: string; leafHash: Buffer } {
+  const canonical = Buffer.from(canonicalText, 'utf8');
   return {
     standaloneHash: createHash('sha256').update(canonical).digest('hex'),
     leafHash: createHash('sha256').update(LEAF_PREFIX).update(canonical).digest(),

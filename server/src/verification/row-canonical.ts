@@ -5,6 +5,9 @@
  * `actorRoles` are parsed, and serialised natively wherever their keys are already in order. A property test
  * (server/test/row-canonical.property.test.ts) checks it byte for byte against the contract's `canonicalEntry`.
  *
+ * The ledger uses the same writer for the entries it stores ({@link canonicalFromEntry}): details and roles given
+ * as values there, parsed JSON already (contract `serializeEntry` validated them).
+ *
  * JCS orders keys by UTF-16 code units: action < actorDisplayName < actorId < actorRoles < applicationId < details
  * < entityId < entityType < hashVersion < id < idempotencyKey < ip < occurredAt < sequence < timestamp.
  */
@@ -77,14 +80,39 @@ function canonicalJson(stored: string | null): string | undefined {
 
 /** `canonicalEntry` of the entry these columns hold, for hash versions 1 and 2. */
 export function canonicalFromColumns(c: HashedColumns): string {
+  return canonicalWith(c, canonicalJson(c.details), canonicalJson(c.actorRoles));
+}
+
+/** The hashed fields but the two JSON ones, which {@link canonicalWith} is given in canonical form. */
+type ScalarHashedFields = Omit<HashedColumns, 'details' | 'actorRoles'>;
+
+/**
+ * A fresh entry's hashed fields, details and roles as values (what the ledger stores): `null` or `undefined` when
+ * absent, otherwise JSON data as `JSON.parse` makes it (contract `serializeEntry` has checked it is I-JSON sound).
+ */
+export interface HashedValues extends ScalarHashedFields {
+  details: unknown;
+  actorRoles: readonly string[] | null;
+}
+
+/**
+ * `canonicalEntry` of an entry given as values (the ledger's, before it is stored), for hash versions 1 and 2:
+ * the same writer as {@link canonicalFromColumns}, without parsing anything (server/test/row-canonical.property.test.ts).
+ */
+export function canonicalFromEntry(e: HashedValues): string {
+  const details = e.details === null || e.details === undefined ? undefined : canonicalValue(e.details);
+  const roles = e.actorRoles === null ? undefined : canonicalValue(e.actorRoles);
+  return canonicalWith(e, details, roles);
+}
+
+/** The canonical form, `details`/`roles` already canonical (`undefined`: left out, as absent or `null`). */
+function canonicalWith(c: ScalarHashedFields, details: string | undefined, roles: string | undefined): string {
   const v2 = c.hashVersion === 2;
   let out = `{"action":${text(c.action)}`;
   if (c.actorDisplayName !== null) out += `,"actorDisplayName":${text(c.actorDisplayName)}`;
   out += `,"actorId":${text(c.actorId)}`;
-  const roles = canonicalJson(c.actorRoles);
   if (roles !== undefined) out += `,"actorRoles":${roles}`;
   out += `,"applicationId":${text(c.applicationId)}`;
-  const details = canonicalJson(c.details);
   if (details !== undefined) out += `,"details":${details}`;
   if (c.entityId !== null) out += `,"entityId":${text(c.entityId)}`;
   if (c.entityType !== null) out += `,"entityType":${text(c.entityType)}`;
