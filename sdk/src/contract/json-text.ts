@@ -42,8 +42,12 @@ function decimal(literal: string): { negative: boolean; digits: string; point: n
   return { negative: literal.startsWith('-') && digits !== '', digits, point: digits === '' ? 0 : point };
 }
 
+/** An integer of at most 15 digits: below 2^53, so always exactly a double (most numbers in entries). */
+const SHORT_INTEGER = /^-?(?:0|[1-9]\d{0,14})$/;
+
 /** Is the JSON number literal exactly the double it parses to? */
 export function isExactNumberLiteral(literal: string): boolean {
+  if (literal.length <= 16 && SHORT_INTEGER.test(literal)) return true;
   const value = Number(literal);
   if (!Number.isFinite(value)) return false;
   const written = decimal(literal);
