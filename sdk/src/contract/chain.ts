@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { LIMITS } from './limits.js';
+import { sha256Hex } from './sha256.js';
 import type { ChainBreak, ChainFailureReason, StoredEntry, VerifyResult } from './schemas.js';
 
 /** A hash recipe this code knows. */
@@ -118,7 +119,7 @@ export function chainHash(sequence: number, previousHash: string, standaloneHash
     // Both are 64 hex digits exactly when each write takes 32 bytes; anything else (a tampered value) takes the
     // general path below, which hashes whatever bytes Buffer.from makes of it, as it always did.
     if (input.write(previousHash, at + 8, 32, 'hex') === 32 && input.write(standaloneHashHex, at + 40, 32, 'hex') === 32) {
-      return createHash('sha256').update(input).digest('hex');
+      return sha256Hex(input);
     }
   }
   const seq = Buffer.alloc(8);

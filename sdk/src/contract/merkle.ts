@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalEntry, type HashedEntry } from './chain.js';
+import { sha256, sha256Hex } from './sha256.js';
 
 /** Size of every hash of the tree, in bytes. */
 export const TREE_HASH_BYTES = 32;
@@ -45,15 +46,24 @@ export function entryHashes(entry: HashedEntry): { standaloneHash: string; leafH
  * specialised to the hashed fields, byte for byte {@link canonicalEntry}).
  */
 export function hashesOfCanonical(canonicalText: string): { standaloneHash: string; leafHash: Buffer } {
-  const canonical = Buffer.from(canonicalText, 'utf8');
-  return {
-    standaloneHash: createHash('sha256').update(canonical).digest('hex'),
-    leafHash: createHash('sha256').update(LEAF_PREFIX).update(canonical).digest(),
-  };
+  // 0x00 then the canonical bytes, in one buffer: the leaf hashes all of it, the standalone hash all but the prefix.
+  const prefixed = Buffer.allocUnsafe(1 + Buffer.byteLength(canonicalText, 'utf8'));
+  prefixed[0] = 0x00;
+  prefixed.write(canonicalText, 1, 'utf8');
+  return { standaloneHash: sha256Hex(prefixed.subarray(1)), leafHash: sha256(prefixed) };
 }
+
+/** The input of {@link nodeHash} for two 32-byte children, reused call after call (a tree hashes about one per leaf). */
+const NODE_INPUT = Buffer.alloc(1 + 2 * TREE_HASH_BYTES, 0x01);
 
 /** `SHA-256(0x01 || left || right)`: the hash of an interior node. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  if (left.length === TREE_HASH_BYTES && right.length === TREE_HASH_BYTES) {
+    NODE_INPUT.set(left, 1);
+    NODE_INPUT.set(right, 1 + TREE_HASH_BYTES);
+    return sha256(NODE_INPUT);
+  }
+  // Any other length (a malformed proof): hashed as given, as always.
   return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 }
 
