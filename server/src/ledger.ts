@@ -83,7 +83,9 @@ export function appendEntries(
     // head() keeps the answer true until commit. Entries stored earlier in this call join the map as they go.
     const keys = items.flatMap((item) => (!isIssue(item) && item.idempotencyKey !== undefined ? [item.idempotencyKey] : []));
     const seenKeys = keys.length > 0 ? await repository.findByIdempotencyKeys(applicationId, keys) : new Map<string, StoredEntry>();
-    const appendOne = async (item: Entry | ValidationIssue): Promise<AppendOutcome> => {
+    // Stored entries are chained and hashed first, then written with one call (no await per entry).
+    const toStore: StoredEntry[] = [];
+    const appendOne = (item: Entry | ValidationIssue): AppendOutcome => {
       if (isIssue(item)) return { status: 'rejected', issue: item };
       const key = item.idempotencyKey;
       const callerFields = entryFields(item);
@@ -109,21 +111,19 @@ export function appendEntries(
         hash: chainHash(sequence, head.hash, standalone, HASH_VERSION),
         standaloneHash: standalone,
       };
-      await repository.insert(entry);
+      toStore.push(entry);
       if (merkleTree) tree.append(leafHash);
       if (key !== undefined) seenKeys.set(key, entry);
       head = { sequence, hash: entry.hash, timestamp };
       return { status: 'stored', entry };
     };
     const outcomes: AppendOutcome[] = [];
-    for (const item of items) outcomes.push(await appendOne(item));
+    for (const item of items) outcomes.push(appendOne(item));
+    if (toStore.length > 0) await repository.insertMany(toStore);
     // Once per append, not per entry: the head row is the one page every append would otherwise rewrite.
     await repository.moveHead(applicationId, head);
     if (merkleTree) await tx.tree.putNodes(applicationId, storedNodes(tree.written));
-    if (withinAppend) {
-      const stored = outcomes.flatMap((outcome) => (outcome.status === 'stored' ? [outcome.entry] : []));
-      if (stored.length > 0) await withinAppend(tx, stored);
-    }
+    if (withinAppend && toStore.length > 0) await withinAppend(tx, toStore);
     if (!merkleTree) return { outcomes, treeHead: { size: head.sequence, root: tree.root() } };
     return { outcomes, treeHead: { size: tree.size, root: tree.root() } };
   });

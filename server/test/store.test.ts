@@ -345,6 +345,24 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect(verifyChain(await store.entries.range(applicationId, 1, 10, 10))).toMatchObject({ valid: true, checked: 2 });
   });
 
+  test('findByIdempotencyKeys: every stored key of the application in one call, whatever its characters; no other application\'s', async () => {
+    const [{ applicationId: mine }, { applicationId: other }] = [await createTenant(store), await createTenant(store)];
+    // JSON-significant characters, a non-BMP character (the engine may look such keys up one by one), and enough
+    // keys for a full batch.
+    const keys = ['plain', 'with "quotes" \\ and \\u0041', 'emoji \u{1F600}', 'ünï', ...Array.from({ length: 500 }, (_, i) => `k-${i}`)];
+    const items = keys.map((idempotencyKey, i) => ({ actorId: 'a', action: 'X', details: { i }, idempotencyKey }));
+    await appendEntries(store, mine, items.slice(0, 300), at(0));
+    await appendEntries(store, mine, items.slice(300), at(1));
+    await appendEntries(store, other, [{ actorId: 'b', action: 'Y', idempotencyKey: 'only-other' }], at(0));
+    const stored = await store.entries.range(mine, 1, 1000, 1000);
+    for (const asked of [keys, [...keys.slice(0, 3), 'missing', 'only-other', 'plain'], keys.filter((key) => !/[\uD800-\uDFFF]/.test(key))]) {
+      const found = await store.entries.findByIdempotencyKeys(mine, asked);
+      const expected = stored.filter((entry) => asked.includes(entry.idempotencyKey as string));
+      expect([...found.keys()].sort()).toEqual(expected.map((entry) => entry.idempotencyKey).sort());
+      for (const entry of expected) expect(found.get(entry.idempotencyKey as string)).toEqual(entry);
+    }
+  });
+
   describe('reading a chain', () => {
     let applicationId: string;
     let all: StoredEntry[];

@@ -88,6 +88,14 @@ export class PostgresEntryRepository implements EntryRepository {
     if (!this.inTransaction) await this.flush();
   }
 
+  async insertMany(entries: readonly StoredEntry[]): Promise<void> {
+    for (const entry of entries) {
+      this.tally.add(entry);
+      this.pending.push(entry);
+    }
+    if (!this.inTransaction) await this.flush();
+  }
+
   /** Writes the held-back inserts, as one multi-row INSERT per application (the store calls it before COMMIT too). */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
@@ -99,10 +107,10 @@ export class PostgresEntryRepository implements EntryRepository {
       if (list) list.push(entry);
       else byApplication.set(entry.applicationId, [entry]);
     }
-    for (const [applicationId, entries] of byApplication) await this.insertMany(applicationId, entries);
+    for (const [applicationId, entries] of byApplication) await this.writeMany(applicationId, entries);
   }
 
-  private async insertMany(applicationId: string, entries: readonly StoredEntry[]): Promise<void> {
+  private async writeMany(applicationId: string, entries: readonly StoredEntry[]): Promise<void> {
     const column = <T>(pick: (entry: StoredEntry) => T): T[] => entries.map(pick);
     await this.db.query({
       name: 'entries-insert-many',

@@ -117,6 +117,8 @@ export interface EntryRepository {
    * violation can surface there; either way it fails the transaction.
    */
   insert(entry: StoredEntry): Promise<void>;
+  /** {@link insert} of each entry, in order, in one call (an append's entries: one await, not one per entry). */
+  insertMany(entries: readonly StoredEntry[]): Promise<void>;
   /**
    * Moves the application's chain head; once per append, after its inserts, in the same transaction. It also
    * writes what those inserts change in the distinct-actions summary ({@link actions}).
