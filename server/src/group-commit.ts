@@ -9,6 +9,7 @@
 import type { Entry, StoredEntry, ValidationIssue } from '@audit-trail/sdk/contract';
 import { LIMITS } from '@audit-trail/sdk/contract';
 import { appendEntries, type AppendResult } from './ledger.js';
+import { FrontierCache } from './merkle/frontier-cache.js';
 import type { Repositories, Store } from './store/repositories.js';
 
 /** The application appended to, with its owner. */
@@ -35,6 +36,8 @@ interface Waiting {
 
 export class GroupCommit {
   readonly #waiting = new Map<string, Waiting[]>();
+  /** The frontier of each tree this process committed: the next group starts from it instead of reading it back. */
+  readonly #frontiers = new FrontierCache();
 
   /**
    * @param store - Where the entries go.
@@ -81,7 +84,7 @@ export class GroupCommit {
         : undefined;
       try {
         const items = group.flatMap((waiting) => waiting.items);
-        const { outcomes, treeHead } = await appendEntries(this.store, applicationId, items, undefined, true, within);
+        const { outcomes, treeHead } = await appendEntries(this.store, applicationId, items, undefined, true, within, this.#frontiers);
         settle?.(true);
         let offset = 0;
         for (const waiting of group) {

@@ -14,6 +14,7 @@ import { openTree, type TreeHead } from './merkle/tree-store.js';
 import { TreeAppender, storedNodes } from './merkle/tree.js';
 import type { SignedTreeHead } from './merkle/checkpoints.js';
 import { canonicalFromEntry } from './verification/row-canonical.js';
+import type { FrontierCache } from './merkle/frontier-cache.js';
 
 /** What happened to one entry of an append. */
 export type AppendOutcome =
@@ -64,7 +65,8 @@ export type WithinAppend = (tx: Repositories, stored: readonly StoredEntry[]) =>
  * Appends validated entries (issues pass through as `rejected`) to the chain of `applicationId`, in order.
  * `now` is injectable for tests. `merkleTree: false` leaves the tree out: only for the bench's chain-alone
  * baseline (bench/suites/merkle.ts), never in the server, whose tree would then miss these entries for good.
- * `withinAppend` runs last, in the same transaction.
+ * `withinAppend` runs last, in the same transaction. `frontiers` (the server's, see merkle/frontier-cache.ts) spares
+ * reading the tree's frontier when this process committed the chain head it finds.
  */
 export function appendEntries(
   store: Store,
@@ -73,12 +75,17 @@ export function appendEntries(
   now: () => Date = () => new Date(),
   merkleTree = true,
   withinAppend?: WithinAppend,
+  frontiers?: FrontierCache,
 ): Promise<AppendResult> {
-  return store.transaction(async (tx) => {
+  let committedTree: TreeAppender | undefined;
+  let committedHash = '';
+  const appended = store.transaction(async (tx) => {
     const repository = tx.entries;
     let head = await repository.head(applicationId);
     // Leaf i of the tree is the entry with sequence i + 1, so the tree's size is the chain head's sequence.
-    const tree = merkleTree ? await openTree(tx, applicationId, head.sequence) : new TreeAppender(head.sequence, []);
+    const tree = merkleTree
+      ? (frontiers?.open(applicationId, head) ?? (await openTree(tx, applicationId, head.sequence)))
+      : new TreeAppender(head.sequence, []);
     // Every key of the call looked up at once (one round trip on a networked engine); the chain lock taken by
     // head() keeps the answer true until commit. Entries stored earlier in this call join the map as they go.
     const keys = items.flatMap((item) => (!isIssue(item) && item.idempotencyKey !== undefined ? [item.idempotencyKey] : []));
@@ -125,6 +132,20 @@ export function appendEntries(
     if (merkleTree) await tx.tree.putNodes(applicationId, storedNodes(tree.written));
     if (withinAppend && toStore.length > 0) await withinAppend(tx, toStore);
     if (!merkleTree) return { outcomes, treeHead: { size: head.sequence, root: tree.root() } };
+    committedTree = tree;
+    committedHash = head.hash;
     return { outcomes, treeHead: { size: tree.size, root: tree.root() } };
   });
+  if (!frontiers || !merkleTree) return appended;
+  // Remembered only once the transaction committed; after a failure nothing is assumed about what is stored.
+  return appended.then(
+    (result) => {
+      if (committedTree) frontiers.remember(applicationId, committedHash, committedTree);
+      return result;
+    },
+    (error: unknown) => {
+      frontiers.forget(applicationId);
+      throw error;
+    },
+  );
 }

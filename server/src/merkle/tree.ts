@@ -169,6 +169,11 @@ export class TreeAppender {
     return this.#size;
   }
 
+  /** The perfect subtrees of the current tree, largest first (a copy: enough to resume appending). */
+  frontier(): TreeNode[] {
+    return [...this.#frontier];
+  }
+
   /** Adds leaf `size` (its hash), merging the perfect subtrees it completes. */
   append(leaf: Buffer): void {
     let node: TreeNode = { level: 0, index: this.#size, hash: leaf };
