@@ -23,5 +23,5 @@ export type { PostgresStoreOptions } from './store/postgres-store.js';
 export { openStore } from './store/open-store.js';
 export type { StoreLocation } from './store/open-store.js';
 // The full verification pass in its worker thread, for the bench (bench/suites/verify.ts).
-export { verifyInWorker } from './verification/run-in-worker.js';
-export type { VerifyJob } from './verification/run-in-worker.js';
+export { defaultVerificationThreads, verifyInWorker } from './verification/run-in-worker.js';
+export type { ParallelOptions, VerifyJob } from './verification/run-in-worker.js';

@@ -14,7 +14,11 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { LIMITS } from './limits.js';
 import { sha256Hex } from './sha256.js';
+
 import type { ChainBreak, ChainFailureReason, StoredEntry, VerifyResult } from './schemas.js';
+
+/** SHA-256 hex of a string (UTF-8) or bytes, one-shot where Node has it: the server's full pass hashes rows with it. */
+export { sha256Hex };
 
 /** A hash recipe this code knows. */
 export type HashVersion = 1 | 2;
@@ -96,7 +100,7 @@ export function canonicalEntry(entry: HashedEntry): string {
 
 /** `SHA-256(canonical(entry))`, hex. */
 export function standaloneHash(entry: HashedEntry): string {
-  return createHash('sha256').update(canonicalEntry(entry), 'utf8').digest('hex');
+  return sha256Hex(canonicalEntry(entry));
 }
 
 /**

@@ -5,12 +5,12 @@
  */
 import * as crypto from 'node:crypto';
 
-type OneShot = (algorithm: string, data: ArrayBufferView, outputEncoding: 'hex' | 'buffer') => string | Buffer;
+type OneShot = (algorithm: string, data: string | ArrayBufferView, outputEncoding: 'hex' | 'buffer') => string | Buffer;
 
 const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 
-/** `SHA-256(data)` as lower-case hex. */
-export function sha256Hex(data: Uint8Array): string {
+/** `SHA-256(data)` as lower-case hex; a string is hashed as its UTF-8 bytes (the canonical JSON of an entry). */
+export function sha256Hex(data: string | Uint8Array): string {
   return oneShot ? (oneShot('sha256', data, 'hex') as string) : crypto.createHash('sha256').update(data).digest('hex');
 }
 

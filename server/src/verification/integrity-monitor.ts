@@ -4,15 +4,16 @@
  * - {@link IntegrityMonitor.check} verifies only the entries added since the watermark (cost grows with new
  *   entries, not with the trail), records every break and moves the watermark; a full pass is started in the
  *   background when the last one is older than `fullPassIntervalMs`;
- * - {@link IntegrityMonitor.fullPass} re-verifies the whole chain in a worker thread (its own read connection), so
- *   edits below the watermark are found too.
+ * - {@link IntegrityMonitor.fullPass} re-verifies the whole chain in worker threads (each on its own read
+ *   connection; a long chain is cut into parts walked at the same time, split-range.ts), so edits below the
+ *   watermark are found too.
  * Short ranges are verified on the event loop, yielding between pages of `pageSize` entries (a page is a few ms);
  * anything longer than `inlineLimit` entries goes to a worker. One check and one full pass per application at a
  * time: concurrent callers share the one running.
  */
 import { GENESIS_HASH, LIMITS, type IntegrityBreak, type IntegrityStatus, type VerifyResult } from '@audit-trail/sdk/contract';
 import type { IntegrityBreakRecord, Store, VerifiedWatermark } from '../store/repositories.js';
-import { verifyInWorker } from './run-in-worker.js';
+import { verifyInWorker, type ParallelOptions } from './run-in-worker.js';
 import { verifyRangeOutcome, type RangeOutcome, type VerifyAnchor } from './verify-range.js';
 
 /** Options of {@link IntegrityMonitor}. */
@@ -25,6 +26,8 @@ export interface IntegrityMonitorOptions {
   fullPassIntervalMs?: number;
   /** Injectable clock, for tests. */
   now?: () => Date;
+  /** How a range verified in workers is spread over threads (run-in-worker.ts). */
+  parallel?: ParallelOptions;
 }
 
 const EMPTY: VerifiedWatermark = { sequence: 0, hash: GENESIS_HASH, hashVersion: 1, root: null, lastFullPassAt: null };
@@ -36,6 +39,7 @@ export class IntegrityMonitor {
   private readonly pageSize: number;
   private readonly fullPassIntervalMs: number;
   private readonly now: () => Date;
+  private readonly parallel: ParallelOptions;
   private readonly checks = new Map<string, Promise<IntegrityStatus>>();
   private readonly fullPasses = new Map<string, Promise<VerifyResult>>();
 
@@ -47,12 +51,13 @@ export class IntegrityMonitor {
     this.pageSize = options.pageSize ?? 500;
     this.fullPassIntervalMs = options.fullPassIntervalMs ?? 6 * 60 * 60 * 1000;
     this.now = options.now ?? (() => new Date());
+    this.parallel = options.parallel ?? {};
   }
 
   /** Verifies `from..to`: on the event loop (yielding) when short, in a worker otherwise. */
   async verify(applicationId: string, fromSequence: number, toSequence: number, anchor?: VerifyAnchor): Promise<RangeOutcome> {
     if (toSequence - fromSequence + 1 > this.inlineLimit) {
-      return verifyInWorker({ source: this.store.readerSource, applicationId, fromSequence, toSequence, ...(anchor ? { anchor } : {}) });
+      return verifyInWorker({ source: this.store.readerSource, applicationId, fromSequence, toSequence, ...(anchor ? { anchor } : {}) }, this.parallel);
     }
     return verifyRangeOutcome(this.store.entries, applicationId, fromSequence, toSequence, {
       pageSize: this.pageSize,
@@ -129,7 +134,7 @@ export class IntegrityMonitor {
   private async runFullPass(applicationId: string): Promise<VerifyResult> {
     const { entries, verification } = this.store;
     const head = await entries.head(applicationId);
-    const outcome = await verifyInWorker({ source: this.store.readerSource, applicationId, fromSequence: 1, toSequence: head.sequence });
+    const outcome = await verifyInWorker({ source: this.store.readerSource, applicationId, fromSequence: 1, toSequence: head.sequence }, this.parallel);
     await this.record(applicationId, outcome.result);
     const current = (await verification.watermark(applicationId)) ?? EMPTY;
     const finishedAt = this.now().toISOString();

@@ -1,17 +1,21 @@
 /**
- * Runs a verification in a `worker_threads` worker, off the server's event loop: a full pass over a million
- * entries takes seconds of CPU, which on the event loop would hold every other request for as long.
+ * Runs a verification in `worker_threads` workers, off the server's event loop: a full pass over a million
+ * entries takes seconds of CPU, which on the event loop would hold every other request for as long. A long range
+ * is cut into parts, one worker each (at most {@link ParallelOptions.threads}, by default two where the machine has
+ * two cores), joined with a check at every boundary (split-range.ts), so a full pass uses the cores it may.
  *
  * The worker runs compiled JavaScript: `dist/verification/verify-worker.js` next to this file once built, or, when
  * this module runs from its TypeScript source (tests), the package's built copy (`npm run build` first).
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReaderSource } from '../store/repositories.js';
-import type { RangeOutcome, VerifyAnchor } from './verify-range.js';
+import { splitRange, verifyParts, type PartWalk } from './split-range.js';
+import type { RangeOutcome, VerifyAnchor, WalkOutcome } from './verify-range.js';
 
-/** What the worker is asked to verify. */
+/** What is to be verified. */
 export interface VerifyJob {
   source: ReaderSource;
   applicationId: string;
@@ -21,8 +25,22 @@ export interface VerifyJob {
   pageSize?: number;
 }
 
+/** What one worker is asked: one part of a {@link VerifyJob}. */
+export interface WorkerJob extends Omit<VerifyJob, 'fromSequence' | 'toSequence' | 'anchor'>, PartWalk {}
+
 /** What the worker posts back. */
-export type WorkerReply = { ok: true; outcome: RangeOutcome } | { ok: false; message: string };
+export type WorkerReply = { ok: true; outcome: WalkOutcome } | { ok: false; message: string };
+
+/** How a verification is spread over workers. */
+export interface ParallelOptions {
+  /** Workers walking parts of one range at the same time. @default min(2, available parallelism) */
+  threads?: number;
+  /** A range is cut only into parts of at least this many entries (a worker costs tens of ms to start). @default 25000 */
+  minPartLength?: number;
+}
+
+/** The default of {@link ParallelOptions.threads}. */
+export const defaultVerificationThreads = (): number => Math.max(1, Math.min(2, availableParallelism()));
 
 function workerFile(): string {
   const file = __filename.endsWith('.ts')
@@ -32,8 +50,8 @@ function workerFile(): string {
   return file;
 }
 
-/** Verifies `job` in a new worker thread; rejects when the worker fails. */
-export function verifyInWorker(job: VerifyJob): Promise<RangeOutcome> {
+/** Walks one part in a new worker thread; rejects when the worker fails. */
+function walkInWorker(job: WorkerJob): Promise<WalkOutcome> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerFile(), { workerData: job });
     let settled = false;
@@ -48,4 +66,11 @@ export function verifyInWorker(job: VerifyJob): Promise<RangeOutcome> {
     worker.once('error', (error) => settle(() => reject(error)));
     worker.once('exit', (code) => settle(() => reject(new Error(`verification worker exited with code ${code} before replying`))));
   });
+}
+
+/** Verifies `job` in worker threads (several for a long range); rejects when a worker fails. */
+export function verifyInWorker(job: VerifyJob, options: ParallelOptions = {}): Promise<RangeOutcome> {
+  const { fromSequence, toSequence, anchor, ...common } = job;
+  const parts = splitRange(fromSequence, toSequence, options.threads ?? defaultVerificationThreads(), options.minPartLength ?? 25_000);
+  return verifyParts((part) => walkInWorker({ ...common, ...part }), parts, anchor);
 }
