@@ -596,6 +596,14 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     await store.tree.putNodes(applicationId, [{ level: 0, index: 1, hash: hash(9) }]);
     expect(await store.tree.nodes(applicationId, [{ level: 1, index: 0 }, { level: 0, index: 5 }, { level: 0, index: 1 }])).toEqual([hash(3), undefined, hash(9)]);
     expect(await store.tree.nodes('app-none', [{ level: 0, index: 0 }])).toEqual([undefined]);
+    // Many nodes in one call (an engine may write them in multi-row chunks), some overwriting stored ones.
+    const many = Array.from({ length: 150 }, (_, i) => ({ level: 2, index: i, hash: hash(i % 250) }));
+    await store.tree.putNodes(applicationId, many);
+    await store.tree.putNodes(applicationId, [...many.slice(0, 70).map((node) => ({ ...node, hash: hash(251) })), { level: 0, index: 0, hash: hash(252) }]);
+    expect(await store.tree.nodes(applicationId, [...many, { level: 0, index: 0, hash: hash(0) }])).toEqual([
+      ...many.map((node, i) => (i < 70 ? hash(251) : node.hash)),
+      hash(252),
+    ]);
 
     const other = await createTenant(store);
     const first = await appendEntries(store, other.applicationId, [{ actorId: 'a', action: 'A' }, { actorId: 'b', action: 'B' }, { actorId: 'c', action: 'C' }], at(0));
