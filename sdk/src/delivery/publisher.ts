@@ -254,7 +254,10 @@ export class Publisher {
       this.#stats.spooled += 1;
       this.#events.emit('spooled', () => ({ count: 1, restored: false }));
     }
-    if (!this.#kicked && (this.#lanes < this.#options.maxConcurrentRequests || this.#timer === undefined)) {
+    // Only when #schedule would do something: start the batch timer, or a lane for a batch that is ready. While the
+    // timer runs and no batch is full, an entry needs nothing more (a web app enqueues once per request, each in its
+    // own task: a promise job per entry cost a promise, a job and a #schedule pass for nothing).
+    if (!this.#kicked && (this.#timer === undefined || (this.#lanes < this.#options.maxConcurrentRequests && this.#ready()))) {
       // Start sending after the caller's synchronous work, so building and writing a request is never billed to
       // the enqueue call that happened to fill a batch. A promise job, not a timer: it runs as soon as the caller yields.
       this.#kicked = true;
