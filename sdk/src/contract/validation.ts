@@ -142,12 +142,14 @@ export function ijsonProblem(value: unknown, path: string): IJsonProblem | undef
   return undefined;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** Nesting below which {@link ijsonSound} answers by itself; deeper values (or cycles) go to {@link ijsonProblem}. */
 const SOUND_DEPTH = 32;
 
 /**
  * `true` when `value` certainly has no I-JSON problem; `false` when it may have one (or nests deeper than
- * {@link SOUND_DEPTH}). The common case on `enqueue`'s hot path: it builds no paths and allocates only key lists,
+ * {@link SOUND_DEPTH}). The common case on `enqueue`'s hot path: it builds no paths and allocates nothing,
  * where {@link ijsonProblem}, which names the path of the problem, cost more than the serialisation itself.
  */
 function ijsonSound(value: unknown, depth: number): boolean {
@@ -160,18 +162,18 @@ function ijsonSound(value: unknown, depth: number): boolean {
     return true;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
-  const keys = Object.keys(value);
-  for (let index = 0; index < keys.length; index += 1) {
-    const key = keys[index] as string;
+  // for-in over own members (Object.keys' members, in its order) without allocating a key list per object.
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
     if (!isWellFormedText(key) || !ijsonSound((value as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;
 }
 
 function ijsonIssue(entry: Entry): ValidationIssue | undefined {
-  const fields = Object.keys(entry);
-  for (let index = 0; index < fields.length; index += 1) {
-    const field = fields[index] as EntryField;
+  for (const key in entry) {
+    if (!hasOwn.call(entry, key)) continue;
+    const field = key as EntryField;
     const value = entry[field];
     if (ijsonSound(value, 0)) continue;
     // Only a value that may be unsound pays for the walk that names where the problem is.

@@ -27,6 +27,9 @@ export interface ArenaSlot {
  */
 const CHUNK_BYTES = 64 * 1024;
 const COMMA = 0x2c;
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
+const KEY_MEMBER = Buffer.from(',"idempotencyKey":"');
 
 /** Appends entries' JSON as UTF-8 into shared chunks. One per publisher. */
 export class EntryArena {
@@ -36,7 +39,35 @@ export class EntryArena {
   /** Writes `json` (and a comma after it) and returns where it lies. */
   write(json: string): ArenaSlot {
     // A UTF-16 code unit takes at most 3 UTF-8 bytes; one more for the comma.
-    const room = json.length * 3 + 1;
+    const chunk = this.#room(json.length * 3 + 1);
+    const start = this.#used;
+    const bytes = chunk.write(json, start, 'utf8');
+    chunk[start + bytes] = COMMA;
+    this.#used = start + bytes + 1;
+    return { chunk, start, bytes };
+  }
+
+  /**
+   * Writes the JSON of an object, `json` (from `JSON.stringify`, so ending with its closing brace), with a last
+   * member `"idempotencyKey":"<key>"` added, and a comma after it: byte for byte the JSON of the object with that
+   * member appended, without building that object or that string. `key` must be JSON-safe ASCII (a minted UUID).
+   */
+  writeWithKey(json: string, key: string): ArenaSlot {
+    const room = json.length * 3 + KEY_MEMBER.length + key.length + 3;
+    const chunk = this.#room(room);
+    const start = this.#used;
+    let at = start + chunk.write(json, start, 'utf8') - 1; // over the closing brace
+    at += KEY_MEMBER.copy(chunk, at);
+    at += chunk.write(key, at, 'latin1');
+    chunk[at++] = QUOTE;
+    chunk[at++] = CLOSE_BRACE;
+    chunk[at] = COMMA;
+    this.#used = at + 1;
+    return { chunk, start, bytes: at - start };
+  }
+
+  /** The current chunk if it has `room` bytes left, else a fresh one. */
+  #room(room: number): Buffer {
     let chunk = this.#chunk;
     if (chunk === undefined || chunk.length - this.#used < room) {
       // Zero-filled: no byte of the process' old memory can ever sit in a chunk, written or not.
@@ -44,11 +75,7 @@ export class EntryArena {
       this.#chunk = chunk;
       this.#used = 0;
     }
-    const start = this.#used;
-    const bytes = chunk.write(json, start, 'utf8');
-    chunk[start + bytes] = COMMA;
-    this.#used = start + bytes + 1;
-    return { chunk, start, bytes };
+    return chunk;
   }
 
   /** Gives back the space of the slot written last (an entry refused after it was written); else does nothing. */

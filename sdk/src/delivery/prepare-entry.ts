@@ -10,12 +10,17 @@ import { checkAndStringifyEntry, entrySizeIssue, isValidationIssue, type Stringi
 import type { ArenaSlot, EntryArena } from './entry-arena.js';
 import type { BeforeSendHook } from './options.js';
 
-/** An entry ready to queue: its bytes in an arena slot. */
+/** An entry ready to queue: its bytes in an arena slot (its JSON text, key included, is `slotText(prepared)`). */
 export interface PreparedEntry extends ArenaSlot {
   /** Its idempotency key. */
   key: string;
-  /** Its JSON, key included (for the spool and a `dropped` event; not held once the entry is queued). */
-  json: string;
+  /** When it was prepared (epoch ms; also the time in a minted key). */
+  at: number;
+}
+
+/** A checked entry, serialised; `mint`: without its idempotency key yet, which is added when it is written. */
+interface Checked extends StringifiedEntry {
+  mint: boolean;
 }
 
 function invalid(issue: ValidationIssue, context: string): ValidationError {
@@ -24,24 +29,38 @@ function invalid(issue: ValidationIssue, context: string): ValidationError {
   return new ValidationError(`${context}: ${error.message}`, { code: issue.code, field: issue.field, operation: 'enqueue' });
 }
 
-function stringified(value: unknown, context: string): StringifiedEntry {
-  const result = checkAndStringifyEntry(value, uuidv7);
+/**
+ * A plain object with no `idempotencyKey` member: its JSON with the key member appended is byte for byte the JSON
+ * of a copy with the key added (same members, same order, no `toJSON` of a class), so it is serialised as given
+ * and the key is written after it (EntryArena.writeWithKey), instead of copying the object to add the key.
+ */
+function keyCanBeAppended(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Object.hasOwn(value, 'idempotencyKey')) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function stringified(value: unknown, context: string): Checked {
+  const mint = keyCanBeAppended(value);
+  const result = mint ? checkAndStringifyEntry(value) : checkAndStringifyEntry(value, uuidv7);
   if (isValidationIssue(result)) throw invalid(result, context);
-  return result;
+  return { entry: result.entry, json: result.json, mint };
 }
 
 /** Writes the checked entry's bytes into the arena, unless its size is refused (then nothing stays written). */
-function written(arena: EntryArena, { entry, json }: StringifiedEntry, context: string): PreparedEntry {
-  const slot = arena.write(json);
+function written(arena: EntryArena, { entry, json, mint }: Checked, context: string): PreparedEntry {
+  const at = Date.now();
+  const key = mint ? uuidv7(at) : (entry.idempotencyKey as string);
+  const slot = mint ? arena.writeWithKey(json, key) : arena.write(json);
   const tooLarge = entrySizeIssue(entry, slot.bytes);
   if (tooLarge) {
     arena.unwrite(slot);
     throw invalid(tooLarge, context);
   }
-  return { key: entry.idempotencyKey as string, json, chunk: slot.chunk, start: slot.start, bytes: slot.bytes };
+  return { key, at, chunk: slot.chunk, start: slot.start, bytes: slot.bytes };
 }
 
-function withHooks(first: StringifiedEntry, hooks: readonly BeforeSendHook[], arena: EntryArena): PreparedEntry {
+function withHooks(first: Checked, hooks: readonly BeforeSendHook[], arena: EntryArena): PreparedEntry {
   // The entry as given is held to the size limit too, as it is without hooks.
   const tooLarge = entrySizeIssue(first.entry, Buffer.byteLength(first.json));
   if (tooLarge) throw invalid(tooLarge, '');

@@ -156,7 +156,7 @@ export class Publisher {
     if (this.#closing) throw new ClientClosedError('enqueue failed: the client is closed', { operation: 'enqueue' });
     const prepared = prepareEntry(value, this.#options.beforeSend, this.#arena);
     if (this.#waiters.length === 0 && this.#hasRoom(prepared.bytes)) {
-      this.#accept(prepared);
+      this.#accept(prepared, prepared.at);
       return undefined;
     }
     return this.#overflow(prepared);
@@ -228,27 +228,28 @@ export class Publisher {
       );
     }
     if (whenFull === 'drop') {
-      this.#arena.unwrite(prepared);
       this.#stats.dropped += 1;
-      this.#events.emit('dropped', () => ({ idempotencyKey: prepared.key, entry: entryOf(prepared.json), reason: 'queue_full' }));
+      this.#events.emit('dropped', () => ({ idempotencyKey: prepared.key, entry: entryOf(slotText(prepared)), reason: 'queue_full' }));
+      this.#arena.unwrite(prepared);
       return undefined;
     }
     return new Promise<void>((resolve, reject) => this.#waiters.push({ prepared, resolve, reject }));
   }
 
-  #accept(prepared: PreparedEntry): void {
+  /** Queues a prepared entry, accepted at `now` (epoch ms). */
+  #accept(prepared: PreparedEntry, now: number): void {
     // The spool append comes first: if the disk refuses it, enqueue throws and nothing was accepted.
     let segment = -1;
     if (this.#spool) {
       try {
-        segment = this.#spool.append(prepared.json);
+        segment = this.#spool.append(slotText(prepared));
       } catch (error) {
         this.#arena.unwrite(prepared);
         throw error;
       }
     }
     const { key, chunk, start, bytes } = prepared;
-    this.#push({ key, chunk, start, bytes, seq: ++this.#seq, acceptedAt: Date.now(), segment });
+    this.#push({ key, chunk, start, bytes, seq: ++this.#seq, acceptedAt: now, segment });
     this.#stats.enqueued += 1;
     if (this.#spool) {
       this.#stats.spooled += 1;
@@ -474,7 +475,7 @@ export class Publisher {
       if (!this.#hasRoom(waiter.prepared.bytes)) return;
       this.#waiters.shift();
       try {
-        this.#accept(waiter.prepared);
+        this.#accept(waiter.prepared, Date.now());
         waiter.resolve();
       } catch (error) {
         waiter.reject(error as Error);

@@ -48,3 +48,17 @@ describe('EntryArena', () => {
     expect(() => batchBodyBytes(slots, body.length - 1)).toThrow(/expected/);
   });
 });
+
+describe('EntryArena.writeWithKey', () => {
+  it('writes, byte for byte, the JSON of the object with the key member appended', () => {
+    const arena = new EntryArena();
+    for (const value of [{ a: 1 }, { actorId: 'Zoë – 日本語 ✓', action: 'A', details: { nested: [1, '😀'] } }, { '2': 'x', b: null }]) {
+      const key = '0190b6f2-4c2a-7d3e-8f10-2b6c1f0e9a77';
+      const slot = arena.writeWithKey(JSON.stringify(value), key);
+      const expected = JSON.stringify(Object.assign({}, value, { idempotencyKey: key }));
+      expect(slotText(slot)).toBe(expected);
+      expect(slot.bytes).toBe(Buffer.byteLength(expected));
+      expect(slot.chunk[slot.start + slot.bytes]).toBe(0x2c);
+    }
+  });
+});
