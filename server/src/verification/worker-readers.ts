@@ -3,8 +3,6 @@
  * worker never shares the server's connection, so a full pass neither waits for nor blocks the server's queries.
  * An engine added to the store adds its opener here.
  */
-import pg from 'pg';
-import { PostgresEntryRepository } from '../store/postgres-entries-repository.js';
 import { sqlite } from '../store/sqlite-module.js';
 import { SqliteEntryRepository } from '../store/sqlite-entries-repository.js';
 import type { ReaderSource } from '../store/repositories.js';
@@ -26,6 +24,9 @@ export async function openWorkerReader(source: ReaderSource): Promise<OpenedRead
       return { reader: new SqliteEntryRepository(db), close: async () => db.close() };
     }
     case 'postgres': {
+      // Loaded here, not at the top: a SQLite server's workers never pay for loading pg (tens of ms per worker).
+      const { default: pg } = await import('pg');
+      const { PostgresEntryRepository } = await import('../store/postgres-entries-repository.js');
       // One connection of its own, read-only: a full pass never takes a connection from the server's pool.
       const pool = new pg.Pool({ connectionString: source.connectionString, max: 1 });
       pool.on('connect', (client) => void client.query('SET default_transaction_read_only = on'));
