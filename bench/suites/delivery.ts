@@ -136,11 +136,18 @@ async function memoryPerEntry(tenants: Tenants, count: number): Promise<number> 
     const { heapUsed, external } = process.memoryUsage();
     return heapUsed + external;
   };
-  gc();
-  const before = used();
+  // Buffers are freed by finalizers that run after a collection, not during it: a single gc() left earlier
+  // measurements' buffers counted in `before` and freed by `after` (negative readings). Collect until it settles.
+  const settled = async (): Promise<number> => {
+    for (let round = 0; round < 4; round++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return used();
+  };
+  const before = await settled();
   for (let i = 1; i < count; i++) sdk.enqueue(sample(i));
-  gc();
-  const after = used();
+  const after = await settled();
   const pending = sdk.stats.pending;
   const result = await sdk.close({ timeoutMs: 1 });
   if (pending !== count || result.undelivered.length !== count) throw new Error('memory run: entries were not all held');
