@@ -242,7 +242,7 @@ export class Publisher {
     let segment = -1;
     if (this.#spool) {
       try {
-        segment = this.#spool.append(slotText(prepared));
+        segment = this.#spool.append(prepared.chunk.subarray(prepared.start, prepared.start + prepared.bytes));
       } catch (error) {
         this.#arena.unwrite(prepared);
         throw error;

@@ -37,6 +37,7 @@ interface Segment {
 }
 
 const SEGMENT = /^seg-(\d+)\.ndjson$/;
+const NEWLINE = Buffer.from('\n');
 const segmentFile = (dir: string, id: number): string => path.join(dir, `seg-${String(id).padStart(8, '0')}.ndjson`);
 const ackFile = (dir: string, id: number): string => path.join(dir, `seg-${String(id).padStart(8, '0')}.acks`);
 
@@ -108,9 +109,11 @@ export class Spool {
   }
 
   /** Appends one entry (with `fsync: 'always'`, synced) before returning the segment that holds it. */
-  append(json: string): number {
+  append(entryBytes: Uint8Array): number {
     if (this.#activeFd === undefined) this.#openSegment();
-    fs.writeSync(this.#activeFd as number, `${json}\n`);
+    // The entry's UTF-8 bytes as the queue holds them (entry-arena.ts), written as they are (no decoding to text and
+    // encoding again), with the newline in the same write.
+    fs.writevSync(this.#activeFd as number, [entryBytes, NEWLINE]);
     const segment = this.#segments.get(this.#activeId) as Segment;
     segment.pending += 1;
     if (this.#fsync === 'always') fs.fdatasyncSync(this.#activeFd as number);

@@ -15,11 +15,13 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const options = (fsync: 'always' | 'batch' | 'never' = 'always') => ({ dir, fsync, fsyncIntervalMs: 1000, staleLockMs: 30_000 });
 const line = (key: string): string => JSON.stringify({ idempotencyKey: key, actorId: 'a', action: 'A' });
+/** A line as the publisher appends it: the entry's UTF-8 bytes. */
+const bytes = (key: string): Buffer => Buffer.from(line(key));
 
 describe('Spool', () => {
   it('gives back, on the next open, every appended entry not yet acknowledged', () => {
     const first = Spool.open(options()).spool;
-    const segments = ['k1', 'k2', 'k3'].map((key) => ({ key, segment: first.append(line(key)) }));
+    const segments = ['k1', 'k2', 'k3'].map((key) => ({ key, segment: first.append(bytes(key)) }));
     first.ack([segments[1] as { key: string; segment: number }]);
     first.close();
     const { spool, restored } = Spool.open(options());
@@ -30,18 +32,18 @@ describe('Spool', () => {
 
   it('deletes a segment once all its entries are acknowledged', () => {
     const { spool } = Spool.open(options('never'));
-    const acks = ['a', 'b'].map((key) => ({ key, segment: spool.append(line(key)) }));
+    const acks = ['a', 'b'].map((key) => ({ key, segment: spool.append(bytes(key)) }));
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('seg-'))).toHaveLength(1);
     spool.ack(acks);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('seg-'))).toEqual([]);
-    spool.append(line('c'));
+    spool.append(bytes('c'));
     spool.close();
     expect(Spool.open(options()).restored.map((r) => r.key)).toEqual(['c']);
   });
 
   it('skips a torn last line (a write cut short by a power loss)', () => {
     const { spool } = Spool.open(options());
-    spool.append(line('whole'));
+    spool.append(bytes('whole'));
     spool.close();
     const [segment] = fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
     fs.appendFileSync(path.join(dir, segment as string), line('torn').slice(0, 20));
