@@ -32,6 +32,14 @@ const NETWORK_CODES: Readonly<Record<string, { code: NetworkErrorCode; text: str
   ERR_CANCELED: { code: 'ABORTED', text: 'the request was aborted' },
 };
 
+/**
+ * The TCP keep-alive delay axios sets on a request's socket each time it is handed one (`setKeepAlive(true, 60 s)`
+ * in its http adapter). The agents use the same delay: with Node's default (1 s) the agent set it back each time a
+ * request released the socket, so every request paid two `setsockopt` rounds (Node skips the call only when the
+ * value is unchanged). That was 31% of the client's CPU per awaited `log()` (profiled in bench/suites/delivery.ts).
+ */
+const AXIOS_KEEP_ALIVE_MSECS = 60_000;
+
 /** Response header values as strings, names lower-cased. */
 function flattenHeaders(headers: AxiosResponse['headers']): Record<string, string> {
   const flat: Record<string, string> = {};
@@ -93,8 +101,9 @@ export class AxiosTransport implements ByteBodyTransport {
     this.#timeoutMs = options.timeoutMs;
     this.#authHeaders = Object.freeze(authHeaders(options));
     this.#fixedHeaders = Object.freeze({ Accept: 'application/json' });
-    this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
-    this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    const agentOptions = { keepAlive: true, keepAliveMsecs: AXIOS_KEEP_ALIVE_MSECS, maxSockets: options.maxSockets };
+    this.#httpAgent = new http.Agent(agentOptions);
+    this.#httpsAgent = new https.Agent(agentOptions);
   }
 
   /** The prepared axios, built on first use (see {@link loadAxios}). */
