@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { ErrorBody, ErrorCode } from '@audit-trail/sdk/contract';
-import { LIMITS } from '@audit-trail/sdk/contract';
+import { ERROR_CODES, ERROR_STATUS, LIMITS } from '@audit-trail/sdk/contract';
 
 /** Status and default message of one error code. */
 export interface ErrorSpec {
@@ -14,39 +14,44 @@ export interface ErrorSpec {
   message: string;
 }
 
-/** Every error code the server can reply with, and its status. */
-export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
-  missing_field: { status: 400, message: 'A required field is missing' },
-  invalid_field: { status: 400, message: 'A field is invalid' },
-  field_too_long: { status: 400, message: 'A field is too long' },
-  details_not_serializable: { status: 400, message: 'The details cannot be serialised to JSON' },
-  details_too_large: { status: 413, message: `The details exceed ${LIMITS.detailsBytes} bytes` },
-  body_too_large: { status: 413, message: `The request body exceeds ${LIMITS.bodyBytes} bytes` },
-  batch_too_large: { status: 413, message: `A batch holds at most ${LIMITS.batchEntries} entries` },
-  malformed_json: { status: 400, message: 'The request body is not valid JSON' },
-  unsupported_media_type: { status: 415, message: 'Unsupported Content-Type' },
-  unauthorized: { status: 401, message: 'Missing or invalid credentials (HTTP Basic organizationId:apiSecret)' },
-  unknown_application: { status: 403, message: 'The Application-Id header does not name an application of this organization' },
-  not_found: { status: 404, message: 'Not found' },
-  rate_limited: { status: 429, message: 'Too many requests' },
-  idempotency_conflict: { status: 409, message: 'The idempotency key is already in use' },
-  internal_error: { status: 500, message: 'Internal server error' },
-  invalid_unicode: { status: 400, message: 'A text is not well-formed Unicode (a lone UTF-16 surrogate or invalid UTF-8)' },
-  invalid_number: { status: 400, message: 'A number cannot be stored exactly (not finite, or beyond ±(2^53−1), or more precise than a double)' },
-  duplicate_key: { status: 400, message: 'A JSON object has the same key twice' },
-  bad_request: { status: 400, message: 'The request is not valid HTTP' },
-  method_not_allowed: { status: 405, message: 'This route does not take that method' },
-  request_timeout: { status: 408, message: 'The request took too long to arrive' },
-  uri_too_long: { status: 414, message: 'The URL is too long' },
-  headers_too_large: { status: 431, message: 'The request line and headers are too large' },
-  expectation_failed: { status: 417, message: 'Only "Expect: 100-continue" is supported' },
-  service_unavailable: { status: 503, message: 'The server is busy; retry after the delay in Retry-After' },
-  target_not_allowed: { status: 422, message: 'The webhook target is not allowed' },
-  hook_limit_reached: { status: 409, message: 'The application has as many webhook subscriptions as it may have' },
-  invalid_range: { status: 400, message: 'The range is outside the chain' },
-  forbidden: { status: 403, message: 'Not allowed' },
-  conflict: { status: 409, message: 'Already exists' },
+/** The default message of every error code the server can reply with. */
+const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
+  missing_field: 'A required field is missing',
+  invalid_field: 'A field is invalid',
+  field_too_long: 'A field is too long',
+  details_not_serializable: 'The details cannot be serialised to JSON',
+  details_too_large: `The details exceed ${LIMITS.detailsBytes} bytes`,
+  body_too_large: `The request body exceeds ${LIMITS.bodyBytes} bytes`,
+  batch_too_large: `A batch holds at most ${LIMITS.batchEntries} entries`,
+  malformed_json: 'The request body is not valid JSON',
+  unsupported_media_type: 'Unsupported Content-Type',
+  unauthorized: 'Missing or invalid credentials (HTTP Basic organizationId:apiSecret)',
+  unknown_application: 'The Application-Id header does not name an application of this organization',
+  not_found: 'Not found',
+  rate_limited: 'Too many requests',
+  idempotency_conflict: 'The idempotency key is already in use',
+  internal_error: 'Internal server error',
+  invalid_unicode: 'A text is not well-formed Unicode (a lone UTF-16 surrogate or invalid UTF-8)',
+  invalid_number: 'A number cannot be stored exactly (not finite, or beyond ±(2^53−1), or more precise than a double)',
+  duplicate_key: 'A JSON object has the same key twice',
+  bad_request: 'The request is not valid HTTP',
+  method_not_allowed: 'This route does not take that method',
+  request_timeout: 'The request took too long to arrive',
+  uri_too_long: 'The URL is too long',
+  headers_too_large: 'The request line and headers are too large',
+  expectation_failed: 'Only "Expect: 100-continue" is supported',
+  service_unavailable: 'The server is busy; retry after the delay in Retry-After',
+  target_not_allowed: 'The webhook target is not allowed',
+  hook_limit_reached: 'The application has as many webhook subscriptions as it may have',
+  invalid_range: 'The range is outside the chain',
+  forbidden: 'Not allowed',
+  conflict: 'Already exists',
 };
+
+/** Every error code the server can reply with: its status (the contract's {@link ERROR_STATUS}) and default message. */
+export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = Object.fromEntries(
+  ERROR_CODES.map((code) => [code, { status: ERROR_STATUS[code], message: ERROR_MESSAGES[code] }]),
+) as Record<ErrorCode, ErrorSpec>;
 
 /** An error a handler throws on purpose; the error handler turns it into `{ error: { code, message, field? } }`. */
 export class ApiError extends Error {

@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 export * from './generated/schemas.js';
+export { ERROR_STATUS } from './error-codes.js';
 export * from './wire.js';
 export * from './validation.js';
 export * from './query-validation.js';
