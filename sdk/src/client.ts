@@ -50,7 +50,9 @@ import type { SendOptions, Transport, TransportResponse } from './transport/tran
 import { retryDelayMs, shouldRetry } from './delivery/retry-policy.js';
 import { checkRequestOptions, type RequestOptions } from './request-options.js';
 import { uuidv7 } from './ids.js';
-import { isValidationIssue, serializeEntry } from './contract/validation.js';
+import { isValidationIssue, serializeEntry, type SerializedEntry } from './contract/validation.js';
+import { ERROR_STATUS, type ErrorCode } from './contract/error-codes.js';
+import { LogCoalescer } from './log-coalescer.js';
 import { listQueryIssue, verifyQueryIssue, type QueryIssue } from './contract/query-validation.js';
 import { basicAuthorization, batchBody, batchOverheadBytes, buildLogRequest, queryString, type WireRequest } from './contract/wire.js';
 import { LogVerifier, type LocalTreeVerification, type ReceiptVerification, type VerifiedCheckpoint } from './verification/log-verifier.js';
@@ -117,6 +119,8 @@ export class AuditTrailClient {
   #closing: Promise<CloseResult> | undefined;
   /** The client's own check of the service's log: trusted key and last verified checkpoint. */
   readonly #log: LogVerifier;
+  /** Groups concurrent `log()` calls into batch requests (the `coalesce` option); undefined when turned off. */
+  readonly #coalescer: LogCoalescer<SerializedEntry, Receipt> | undefined;
 
   /**
    * @param options - Where the service is and whose credentials to use. Checked here: a missing or malformed
@@ -139,6 +143,9 @@ export class AuditTrailClient {
       : (message: string) => process.emitWarning(message, { code: 'AUDIT_TRAIL_DELIVERY_FAILED' });
     this.#delivery = normalized.delivery;
     if (this.#delivery.spool) this.#pipeline();
+    this.#coalescer = normalized.coalesce
+      ? new LogCoalescer<SerializedEntry, Receipt>({ sendOne: (entry) => this.#logOne(entry, {}), sendMany: (entries) => this.#logMany(entries) })
+      : undefined;
     this.#log = new LogVerifier(
       {
         merkleInfo: () => this.merkleInfo(),
@@ -208,8 +215,49 @@ export class AuditTrailClient {
     // A key minted here (unless the entry has one) makes the retries below safe: the service stores the entry once.
     const serialized = serializeEntry(entry, uuidv7);
     if (isValidationIssue(serialized)) throw ValidationError.fromIssue(serialized, { operation: 'log' });
+    const { signal, timeoutMs, maxRetries } = checkRequestOptions(options, 'log');
+    // A call with options of its own (a signal, a deadline) is sent by itself: a shared request has none of them.
+    if (this.#coalescer && signal === undefined && timeoutMs === undefined && maxRetries === undefined) {
+      return this.#coalescer.submit(serialized, serialized.bytes);
+    }
+    return this.#logOne(serialized, options);
+  }
+
+  /** One entry on the single-entry route. */
+  async #logOne(serialized: SerializedEntry, options: RequestOptions): Promise<Receipt> {
     const { response, operation } = await this.#send(buildLogRequest(serialized.entry), 'log', options, true);
     return expectObject(response, operation, ['logEntryId', 'hash']) as unknown as Receipt;
+  }
+
+  /**
+   * Coalesced `log()` calls as one `POST /api/log/batch` with full receipts. Each entry's outcome is what the
+   * single-entry route would have given its caller: its receipt, or the typed error of its rejection (a
+   * conflicting idempotency key is a `ConflictError`, as a 409 would be). A failure of the whole request (401,
+   * 5xx after the retries, the network) rejects, and every caller in the group gets that error.
+   */
+  async #logMany(entries: readonly SerializedEntry[]): Promise<Array<Receipt | AuditTrailError>> {
+    const request: WireRequest = {
+      method: 'POST',
+      path: PATHS.batch,
+      headers: { ...JSON_HEADERS },
+      body: batchBody(entries.map((entry) => entry.json)),
+    };
+    const { response, operation } = await this.#send(request, 'log', {}, true);
+    const results = expectObject(response, operation, ['results', 'failedLogIndexes'])['results'];
+    if (!Array.isArray(results) || results.length !== entries.length) throw unexpectedReply(response, operation);
+    return entries.map((_, index): Receipt | AuditTrailError => {
+      const result: unknown = results[index];
+      if (!isObject(result) || result['index'] !== index) throw unexpectedReply(response, operation);
+      if (result['status'] === 'rejected') {
+        const error = isObject(result['error']) ? result['error'] : {};
+        const code = error['code'];
+        const status = typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code as ErrorCode] : 400;
+        return this.#scrub(errorFromResponse(status, { error }, undefined, operation));
+      }
+      const receipt = result['receipt'];
+      if (!isObject(receipt) || !('logEntryId' in receipt) || !('hash' in receipt)) throw unexpectedReply(response, operation);
+      return receipt as unknown as Receipt;
+    });
   }
 
   /**
@@ -509,6 +557,8 @@ export class AuditTrailClient {
   close(options: CloseOptions = {}): Promise<CloseResult> {
     this.#closing ??= (async () => {
       const result = (await this.#publisher?.close(options)) ?? { drained: true, undelivered: [], failed: [], keptInSpool: false };
+      // log() calls already accepted (some waiting to share a request) are sent and settled before the pool goes.
+      await this.#coalescer?.idle();
       this.#closed = true;
       this.#transport.close();
       return result;

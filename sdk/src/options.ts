@@ -71,6 +71,15 @@ export interface ClientOptions {
    */
   disabled?: boolean;
   /**
+   * Whether concurrent `log()` calls share requests. A `log()` made while another is on the wire waits for it to
+   * end, then goes out with every other waiting call as one `POST /api/log/batch`; each caller still gets
+   * its own receipt or its own typed error, exactly as from the single-entry route. A lone `log()` is never held
+   * back, and a call with options of its own (`signal`, `timeoutMs`, `maxRetries`) is always sent by itself.
+   * `false` sends one request per `log()`.
+   * @default true
+   */
+  coalesce?: boolean;
+  /**
    * Deadline of each request, from sending to the whole response, in milliseconds.
    * @default 10000
    */
@@ -124,6 +133,7 @@ export const DEFAULTS = {
   timeoutMs: 10_000,
   maxSockets: 16,
   maxRetries: 2,
+  coalesce: true,
 } as const satisfies Partial<ClientOptions>;
 
 /**
@@ -140,6 +150,7 @@ const OPTION_KEYS = {
   maxRetries: true,
   logger: true,
   disabled: true,
+  coalesce: true,
   transport: true,
   delivery: true,
   verification: true,
@@ -273,6 +284,7 @@ export function normalizeOptions(options: ClientOptions = {}, env: Env = process
     fail('transport', 'must have send() and close() methods');
   }
   if (options.logger !== undefined && !isLogger(options.logger)) fail('logger', 'must have a warn(message) method');
+  if (options.coalesce !== undefined && typeof options.coalesce !== 'boolean') fail('coalesce', 'must be true or false');
   const normalized: NormalizedOptions = {
     baseUrl,
     organizationId,
@@ -282,6 +294,7 @@ export function normalizeOptions(options: ClientOptions = {}, env: Env = process
     maxSockets: integerOption(options.maxSockets, 'maxSockets', 1, 1024) ?? DEFAULTS.maxSockets,
     maxRetries: integerOption(options.maxRetries, 'maxRetries', 0, 10) ?? DEFAULTS.maxRetries,
     disabled,
+    coalesce: options.coalesce ?? DEFAULTS.coalesce,
     delivery: normalizeDeliveryOptions(options.delivery),
     verification: normalizeVerificationOptions(options.verification),
   };

@@ -59,7 +59,7 @@ test('exports exactly the documented values', () => {
       'verifyInclusion',
     ].sort(),
   );
-  expect(sdk.DEFAULTS).toEqual({ timeoutMs: 10_000, maxSockets: 16, maxRetries: 2 });
+  expect(sdk.DEFAULTS).toEqual({ timeoutMs: 10_000, maxSockets: 16, maxRetries: 2, coalesce: true });
   expect(sdk.ENVIRONMENT_VARIABLES).toEqual({
     baseUrl: 'AUDIT_TRAIL_BASE_URL',
     organizationId: 'AUDIT_TRAIL_ORGANIZATION_ID',
