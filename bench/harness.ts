@@ -30,11 +30,18 @@ export const show = (s: Spread, unit = '', digits = 0): string =>
 
 /**
  * Runs every measurement once per round, in turn, for {@link REPETITIONS} rounds (A B C A B C …), so that drift
- * of the machine's speed hits all of them alike. Returns each side's values in round order.
+ * of the machine's speed hits all of them alike. Returns each side's values in round order. With `warmUp`, one
+ * more round runs first and is discarded, for every side alike: for paths whose first run in the process is
+ * dominated by compiling their code rather than running it.
  */
-export async function interleaved<K extends string>(sides: Record<K, () => Promise<number>>, rounds = REPETITIONS): Promise<Record<K, number[]>> {
+export async function interleaved<K extends string>(
+  sides: Record<K, () => Promise<number>>,
+  rounds = REPETITIONS,
+  { warmUp = false }: { warmUp?: boolean } = {},
+): Promise<Record<K, number[]>> {
   const keys = Object.keys(sides) as K[];
   const values = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<K, number[]>;
+  if (warmUp) for (const key of keys) await sides[key]();
   for (let round = 0; round < rounds; round++) {
     for (const key of keys) values[key].push(await sides[key]());
   }

@@ -182,7 +182,7 @@ export const deliverySuite: Suite = {
         logConcurrentSink: () => logLoops(sinkTenants, 4000, 32, false),
         batched: () => batched(tenants, 30_000),
         rtt: () => emptyRoundTrip(`${bare.info.url}/empty`, 2000),
-      });
+      }, undefined, { warmUp: true });
       report.row('(b) naive: awaited POST per entry, new connection each', show(spread(b.naive), 'entries/s'));
       report.row('(b) log(): awaited, keep-alive', show(spread(b.log), 'entries/s'), `${show(ratios(b.log, b.naive), '× naive', 2)}`);
       const logMicros = b.log.map((rate) => 1e6 / rate);
