@@ -13,7 +13,7 @@ import { runInNewContext } from 'node:vm';
 import axios from 'axios';
 import { AuditTrailClient, type DeliveryOptions } from '@audit-trail/sdk';
 import { PATHS, authHeaders, buildLogRequest, type Credentials, type Entry } from '@audit-trail/sdk/contract';
-import { startChild, type AppServerInfo, type ReferenceServerInfo } from '../children.js';
+import { processCpuMicros, startChild, type AppServerInfo, type ReferenceServerInfo } from '../children.js';
 import { interleaved, ratios, show, spread, type Report, type Suite } from '../harness.js';
 
 setFlagsFromString('--expose-gc');
@@ -74,14 +74,31 @@ export async function naive(tenants: Tenants, baseUrl: string, count: number): P
   return count / ((performance.now() - start) / 1000);
 }
 
+/** Where {@link logLoops} adds the CPU µs per entry of each side, when asked to. */
+export interface CpuPerEntry {
+  /** This process (the SDK and its caller). */
+  client: number[];
+  /** The server's process, every thread (requests, SQLite, its checkpoint worker). */
+  server: number[];
+}
+
 /**
  * Entries/s of `callers` concurrent loops, each awaiting one `log()` after another over keep-alive; `coalesce`:
- * the client option (concurrent calls share batch requests), on by default.
+ * the client option (concurrent calls share batch requests), on by default. With `cpu` (and the server's `pid`),
+ * also the CPU each side spent per entry over the same timed window.
  */
-export async function logLoops(tenants: Tenants, count: number, callers: number, coalesce = true): Promise<number> {
+export async function logLoops(
+  tenants: Tenants,
+  count: number,
+  callers: number,
+  coalesce = true,
+  cpu?: { perEntry: CpuPerEntry; serverPid: number },
+): Promise<number> {
   const sdk = tenants.client({}, undefined, coalesce);
   await sdk.log(sample(0)); // open the connection outside the timing
   let next = 0;
+  const serverStart = cpu ? processCpuMicros(cpu.serverPid) : undefined;
+  const clientStart = process.cpuUsage();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: callers }, async () => {
@@ -89,6 +106,12 @@ export async function logLoops(tenants: Tenants, count: number, callers: number,
     }),
   );
   const rate = count / ((performance.now() - start) / 1000);
+  const client = process.cpuUsage(clientStart);
+  const serverEnd = cpu ? processCpuMicros(cpu.serverPid) : undefined;
+  if (cpu && serverStart !== undefined && serverEnd !== undefined) {
+    cpu.perEntry.client.push((client.user + client.system) / count);
+    cpu.perEntry.server.push((serverEnd - serverStart) / count);
+  }
   await sdk.close();
   return rate;
 }
@@ -171,9 +194,12 @@ export const deliverySuite: Suite = {
       const cost = await interleaved({ enqueue: () => enqueueCost(tenants) });
       report.row('(a) enqueue, caller CPU per entry', show(spread(cost.enqueue), 'µs', 2), '≤ 2 µs');
 
+      // Where an awaited log()'s time goes: the CPU of each side per entry, over the same timed window.
+      const logCpu: CpuPerEntry = { client: [], server: [] };
+      let measuring = false;
       const b = await interleaved({
         naive: () => naive(tenants, reference.info.baseUrl, 500),
-        log: () => logLoops(tenants, 1000, 1),
+        log: () => logLoops(tenants, 1000, 1, true, measuring ? { perEntry: logCpu, serverPid: reference.pid } : undefined),
         logConcurrent: () => logLoops(tenants, 4000, 32),
         // The same 32 callers with coalescing off: one request per entry.
         logConcurrentSolo: () => logLoops(tenants, 4000, 32, false),
@@ -181,7 +207,11 @@ export const deliverySuite: Suite = {
         // request per entry allows the client alone.
         logConcurrentSink: () => logLoops(sinkTenants, 4000, 32, false),
         batched: () => batched(tenants, 30_000),
-        rtt: () => emptyRoundTrip(`${bare.info.url}/empty`, 2000),
+        rtt: async () => {
+          const micros = await emptyRoundTrip(`${bare.info.url}/empty`, 2000);
+          measuring = true; // the warm-up round is over (the rtt side runs last in each round)
+          return micros;
+        },
       }, undefined, { warmUp: true });
       report.row('(b) naive: awaited POST per entry, new connection each', show(spread(b.naive), 'entries/s'));
       report.row('(b) log(): awaited, keep-alive', show(spread(b.log), 'entries/s'), `${show(ratios(b.log, b.naive), '× naive', 2)}`);
@@ -189,6 +219,12 @@ export const deliverySuite: Suite = {
       report.row('(b) log(): µs per awaited entry', show(spread(logMicros), 'µs'), '≤ 3× bare round trip');
       report.row('(b) bare node:http keep-alive round trip (empty)', show(spread(b.rtt), 'µs'), '');
       report.row('(b) log() / bare round trip', show(ratios(logMicros, b.rtt), '×', 2), '≤ 3');
+      if (logCpu.client.length > 0) {
+        // The two sides take turns (the client waits for the reply), so their CPU per entry adds up to about the
+        // time of one awaited log(): what each would have to shed for the ratio above.
+        report.row('(b) log(): client CPU per awaited entry (this process)', show(spread(logCpu.client), 'µs'), `${show(ratios(logCpu.client, b.rtt), '× bare round trip', 2)}`);
+        report.row('(b) log(): server CPU per awaited entry (its process, all threads)', show(spread(logCpu.server), 'µs'), `${show(ratios(logCpu.server, b.rtt), '× bare round trip', 2)}`);
+      }
       report.row('(b) log(): 32 concurrent callers (coalesced, the default)', show(spread(b.logConcurrent), 'entries/s'), '≥ 0.5 × batched');
       report.row('(b) concurrent log() / batched', show(ratios(b.logConcurrent, b.batched), '×', 2), '≥ 0.5');
       report.row('(b) log(): 32 concurrent callers, coalesce: false', show(spread(b.logConcurrentSolo), 'entries/s'), `${show(ratios(b.logConcurrentSolo, b.batched), '× batched', 2)}`);
