@@ -116,6 +116,21 @@ export async function logLoops(
   return rate;
 }
 
+/**
+ * µs per awaited `checkAuth()` (`GET /api/auth/check`) over keep-alive: the same client, transport and server
+ * request path as `log()` (HTTP, Fastify, authentication, a small JSON reply) without reading a body, appending or
+ * signing; what is left of `log()` above it is the append's own cost.
+ */
+export async function authLoops(tenants: Tenants, count: number): Promise<number> {
+  const sdk = tenants.client();
+  await sdk.checkAuth(); // the scrypt of a first-seen secret and the connection, outside the timing
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await sdk.checkAuth();
+  const micros = ((performance.now() - start) * 1000) / count;
+  await sdk.close();
+  return micros;
+}
+
 export async function batched(tenants: Tenants, count: number, delivery: DeliveryOptions = {}): Promise<number> {
   const sdk = tenants.client(delivery);
   await sdk.checkAuth(); // as log() does: the scrypt of a first-seen secret and the connection before the timing
@@ -200,6 +215,7 @@ export const deliverySuite: Suite = {
       const b = await interleaved({
         naive: () => naive(tenants, reference.info.baseUrl, 500),
         log: () => logLoops(tenants, 1000, 1, true, measuring ? { perEntry: logCpu, serverPid: reference.pid } : undefined),
+        authCheck: () => authLoops(tenants, 1000),
         logConcurrent: () => logLoops(tenants, 4000, 32),
         // The same 32 callers with coalescing off: one request per entry.
         logConcurrentSolo: () => logLoops(tenants, 4000, 32, false),
@@ -225,6 +241,7 @@ export const deliverySuite: Suite = {
         report.row('(b) log(): client CPU per awaited entry (this process)', show(spread(logCpu.client), 'µs'), `${show(ratios(logCpu.client, b.rtt), '× bare round trip', 2)}`);
         report.row('(b) log(): server CPU per awaited entry (its process, all threads)', show(spread(logCpu.server), 'µs'), `${show(ratios(logCpu.server, b.rtt), '× bare round trip', 2)}`);
       }
+      report.row('(b) checkAuth(): µs per awaited GET /api/auth/check (same path, no body, append or signature)', show(spread(b.authCheck), 'µs'), `${show(ratios(b.authCheck, b.rtt), '× bare round trip', 2)}`);
       report.row('(b) log(): 32 concurrent callers (coalesced, the default)', show(spread(b.logConcurrent), 'entries/s'), '≥ 0.5 × batched');
       report.row('(b) concurrent log() / batched', show(ratios(b.logConcurrent, b.batched), '×', 2), '≥ 0.5');
       report.row('(b) log(): 32 concurrent callers, coalesce: false', show(spread(b.logConcurrentSolo), 'entries/s'), `${show(ratios(b.logConcurrentSolo, b.batched), '× batched', 2)}`);
