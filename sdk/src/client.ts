@@ -51,7 +51,8 @@ import { retryDelayMs, shouldRetry } from './delivery/retry-policy.js';
 import { checkRequestOptions, type RequestOptions } from './request-options.js';
 import { uuidv7 } from './ids.js';
 import { isValidationIssue, serializeEntry, type SerializedEntry } from './contract/validation.js';
-import { ERROR_STATUS, type ErrorCode } from './contract/error-codes.js';
+import { ERROR_STATUS } from './contract/error-codes.js';
+import { readErrorBody } from './contract/error-body.js';
 import { LogCoalescer } from './log-coalescer.js';
 import { listQueryIssue, verifyQueryIssue, type QueryIssue } from './contract/query-validation.js';
 import { basicAuthorization, batchBody, batchOverheadBytes, buildLogRequest, queryString, type WireRequest } from './contract/wire.js';
@@ -249,10 +250,10 @@ export class AuditTrailClient {
       const result: unknown = results[index];
       if (!isObject(result) || result['index'] !== index) throw unexpectedReply(response, operation);
       if (result['status'] === 'rejected') {
-        const error = isObject(result['error']) ? result['error'] : {};
-        const code = error['code'];
-        const status = typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code as ErrorCode] : 400;
-        return this.#scrub(errorFromResponse(status, { error }, undefined, operation));
+        // The contract's one reader of an error body decides whether the code is known; its status is the single route's.
+        const body = { error: result['error'] };
+        const code = readErrorBody(body)?.code;
+        return this.#scrub(errorFromResponse(code === undefined ? 400 : ERROR_STATUS[code], body, undefined, operation));
       }
       const receipt = result['receipt'];
       if (!isObject(receipt) || !('logEntryId' in receipt) || !('hash' in receipt)) throw unexpectedReply(response, operation);
